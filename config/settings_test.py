@@ -1,0 +1,25 @@
+"""Test settings: the real settings, with fixed keys, immediate jobs and a fast hasher."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
+os.environ.setdefault("FIELD_KEYS", "t1:000102030405060708090a0b0c0d0e0f,t2:0f0e0d0c0b0a09080706050403020100")
+os.environ.setdefault("BLIND_INDEX_KEY", "11" * 32)
+os.environ.setdefault("AUDIT_HMAC_KEY", "22" * 32)
+os.environ.setdefault("VAR_DIR", str(Path(tempfile.gettempdir()) / "dangjian-test-var"))
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import DATABASES, HUEY  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
+HUEY = {**HUEY, "immediate": True}
+DEMO_PASSWORD = "Dangjian@2026"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["OPTIONS"] = {}

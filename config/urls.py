@@ -1,0 +1,17 @@
+"""The URL map. Every view here declares its access class (see dangjian/access/classify.py)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("access/", include("dangjian.access.urls")),
+    path("audit/", include("dangjian.audit.urls")),
+    path("api/", include("dangjian.core.api_urls")),
+]
+
+handler404 = "dangjian.core.views.error_404"
+handler403 = "dangjian.core.views.error_403"
+handler500 = "dangjian.core.views.error_500"

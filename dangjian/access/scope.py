@@ -1,0 +1,141 @@
+"""The data scope: which rows a user may see for a permission. Decided here and nowhere else.
+
+Each org-owned model declares once how it reaches its organisation, with ``scope_org_field`` (a lookup path
+to an ``orgs.Org``, or ``""`` for the Org model itself) and optionally ``scope_self_field`` (a lookup path to
+the owning user, for the permissions in ``roles.SELF_PERMISSIONS``). ``restrict()`` turns a user's grants into
+one filter. A subtree is one prefix match on the materialized path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from dangjian.access.models import Grant
+from dangjian.access.roles import ADMIN_ROLES, SELF_PERMISSIONS, permissions_of
+
+M = TypeVar("M", bound=models.Model)
+
+_CACHE_ATTR = "_dangjian_grants"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a permission holds for one user."""
+
+    everywhere: bool = False
+    subtrees: tuple[str, ...] = ()  # org paths whose whole subtree is covered
+    nodes: tuple[int, ...] = ()  # org ids covered without their subtree
+    self_user_id: int | None = None  # own records (SELF_PERMISSIONS)
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def has_grant(self) -> bool:
+        return self.everywhere or bool(self.subtrees or self.nodes)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.has_grant and self.self_user_id is None
+
+
+def user_grants(user: Any) -> list[Grant]:
+    """The user's grants, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Grant] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(Grant.objects.filter(user=user).select_related("org").filter(
+            Q(org__isnull=True) | Q(org__is_active=True)
+        ))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drop the cached grants (after a grant changes in the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_for(user: Any, permission: str) -> Scope:
+    subtrees: list[str] = []
+    nodes: list[int] = []
+    roles: set[str] = set()
+    everywhere = False
+    for grant in user_grants(user):
+        if permission not in permissions_of(grant.role):
+            continue
+        roles.add(grant.role)
+        if grant.org is None:
+            everywhere = True
+        elif grant.include_subtree:
+            subtrees.append(grant.org.path)
+        else:
+            nodes.append(grant.org_id)  # type: ignore[arg-type]
+    self_id = user.pk if permission in SELF_PERMISSIONS and getattr(user, "is_authenticated", False) else None
+    # Collapse subtrees already covered by a shorter path.
+    subtrees.sort(key=len)
+    kept: list[str] = []
+    for p in subtrees:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return Scope(everywhere, tuple(kept), tuple(nodes), self_id, frozenset(roles))
+
+
+def has_permission(user: Any, permission: str) -> bool:
+    """True when the user holds ``permission`` through a grant somewhere."""
+    return scope_for(user, permission).has_grant
+
+
+def roles_of(user: Any) -> set[str]:
+    return {g.role for g in user_grants(user)}
+
+
+def is_admin(user: Any) -> bool:
+    return bool(roles_of(user) & ADMIN_ROLES)
+
+
+def _org_prefix(model: type[models.Model]) -> str:
+    try:
+        org_field: str = model.scope_org_field  # type: ignore[attr-defined]
+    except AttributeError as exc:
+        raise TypeError(f"{model.__name__} 未声明 scope_org_field，不能按数据范围过滤") from exc
+    return org_field
+
+
+def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
+    """The filter for ``scope`` on ``model``; ``None`` means no restriction."""
+    if scope.everywhere:
+        return None
+    org_field = _org_prefix(model)
+    path_lookup = f"{org_field}__path" if org_field else "path"
+    id_lookup = org_field if org_field else "pk"
+    q = Q(pk__in=[])
+    for path in scope.subtrees:
+        q |= Q(**{f"{path_lookup}__startswith": path})
+    if scope.nodes:
+        q |= Q(**{f"{id_lookup}__in": list(scope.nodes)})
+    self_field = getattr(model, "scope_self_field", None)
+    if scope.self_user_id is not None and self_field:
+        q |= Q(**{self_field: scope.self_user_id})
+    return q
+
+
+def restrict(queryset: models.QuerySet[M], user: Any, permission: str) -> models.QuerySet[M]:
+    """``queryset`` limited to what ``user`` may see with ``permission``. The one scope filter."""
+    scope = scope_for(user, permission)
+    if scope.is_empty:
+        return queryset.none()
+    q = scope_q(queryset.model, scope)
+    return queryset if q is None else queryset.filter(q)
+
+
+def org_in_scope(user: Any, permission: str, org: Any) -> bool:
+    """Whether one organisation lies within the user's scope for ``permission`` (for writes)."""
+    scope = scope_for(user, permission)
+    if scope.everywhere:
+        return True
+    return org.pk in scope.nodes or any(org.path.startswith(p) for p in scope.subtrees)

@@ -1,0 +1,79 @@
+"""Base HTML views that apply the data scope, and the grants pages of the 安全管理员."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView
+
+from dangjian.access import classify, scope
+from dangjian.core.errors import BusinessError
+
+
+class ScopedViewMixin:
+    """The one HTML base: declares ``permission``; ``get_queryset()`` is already restricted to scope.
+
+    ``require_grant``: the user must hold ``permission`` through some grant (403 otherwise). Views that also
+    serve a member's own record set it to False and rely on the scoped queryset (404 outside scope).
+    """
+
+    access = classify.PERMISSION
+    permission: str = ""
+    model: type[models.Model] | None = None
+    require_grant = True
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.permission:
+            raise PermissionDenied("视图未声明权限")
+        if self.require_grant and not scope.has_permission(request.user, self.permission):
+            raise PermissionDenied("无权访问")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    def base_queryset(self) -> models.QuerySet[Any]:
+        assert self.model is not None
+        return self.model._default_manager.all()
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return scope.restrict(self.base_queryset(), self.request.user, self.permission)
+
+    def get_scoped_object(self, pk: Any, permission: str | None = None) -> Any:
+        """The object with ``pk`` if it lies in scope for ``permission``; 404 otherwise."""
+        qs = self.get_queryset() if permission is None else scope.restrict(
+            self.base_queryset(), self.request.user, permission
+        )
+        return get_object_or_404(qs, pk=pk)
+
+
+class ScopedListView(ScopedViewMixin, ListView):  # type: ignore[type-arg]
+    paginate_by = 50
+
+
+class ScopedActionView(ScopedViewMixin, View):
+    """A POST-only action on one scoped object, calling a service; BusinessError becomes a message."""
+
+    http_method_names = ["post"]
+    success_message = "已完成"
+
+    def perform(self, obj: Any) -> None:
+        raise NotImplementedError
+
+    def success_url(self, obj: Any) -> str:
+        return self.request.META.get("HTTP_REFERER") or reverse("core:home")
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_scoped_object(pk)
+        try:
+            self.perform(obj)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.success_url(obj))

@@ -1,0 +1,70 @@
+"""audit.record(): called by every service, in the same transaction as the change it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from dangjian.audit.models import AuditEntry
+from dangjian.core import context
+
+# Keys whose values never reach the log in clear (SECURITY.md: no passwords or raw identity numbers).
+SENSITIVE_KEYS = {"password", "id_number", "phone", "address", "token", "key"}
+_REDACTED = "***"
+
+
+def _clean(changes: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in (changes or {}).items():
+        if key in SENSITIVE_KEYS:
+            out[key] = _REDACTED
+        elif isinstance(value, dict):
+            out[key] = _clean(value)
+        elif isinstance(value, (list, tuple)) and len(value) == 2 and key in SENSITIVE_KEYS:
+            out[key] = [_REDACTED, _REDACTED]
+        else:
+            out[key] = value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
+    return out
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    org_path: str = "",
+    changes: dict[str, Any] | None = None,
+    success: bool = True,
+    target_repr: str = "",
+) -> AuditEntry:
+    """Write one audit entry. ``action`` is ``<app>.<noun>.<verb>``; ``changes`` maps field → [old, new].
+
+    Raises whatever the insert raises, so the caller's transaction rolls back with it: an unaudited change
+    never commits.
+    """
+    ctx = context.current()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_name=getattr(user, "username", "") if user else "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=(target_repr or (str(target) if target is not None else ""))[:200],
+        org_path=org_path,
+        changes=_clean(changes),
+        success=success,
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+    )
+
+
+def diff(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """The [old, new] pairs of ``data`` that differ from ``instance`` (for ``changes``)."""
+    out: dict[str, list[Any]] = {}
+    for key, new in data.items():
+        old = getattr(instance, key)
+        if old != new:
+            out[key] = [old if not hasattr(old, "pk") else str(old), new if not hasattr(new, "pk") else str(new)]
+    return out

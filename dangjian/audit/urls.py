@@ -1,0 +1,6 @@
+from django.urls import path
+
+from dangjian.audit import views
+
+app_name = "audit"
+urlpatterns = [path("", views.entry_list, name="entry_list")]

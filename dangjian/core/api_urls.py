@@ -1,0 +1,32 @@
+"""The REST API under /api/v1/, its OpenAPI schema and Swagger UI (served locally)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from dangjian.access import classify
+from dangjian.members.api.views import ImportJobViewSet, MemberViewSet, StatusChangeViewSet
+from dangjian.orgs.api.views import OrgViewSet, PositionViewSet
+
+router = DefaultRouter()
+router.register("orgs", OrgViewSet, basename="org")
+router.register("positions", PositionViewSet, basename="position")
+router.register("members", MemberViewSet, basename="member")
+router.register("status-changes", StatusChangeViewSet, basename="statuschange")
+router.register("imports", ImportJobViewSet, basename="import")
+router.APIRootView.access = classify.AUTHENTICATED  # type: ignore[attr-defined]
+
+
+class SchemaView(SpectacularAPIView):
+    access = classify.PUBLIC
+
+
+class DocsView(SpectacularSwaggerView):
+    access = classify.PUBLIC
+
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="schema"), name="swagger-ui"),
+]

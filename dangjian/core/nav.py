@@ -1,0 +1,40 @@
+"""The navigation: only what exists and what the user may open (no empty menu entries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from dangjian.access import scope
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    icon: str
+    active: bool
+
+
+# (label, url name, icon, permission or None for everyone signed in, needs a member record)
+_ITEMS: list[tuple[str, str, str, str | None, bool]] = [
+    ("首页", "core:home", "house", None, False),
+    ("组织架构", "orgs:org_tree", "diagram-3", "orgs.view", False),
+    ("党员名册", "members:member_list", "people", "members.view", False),
+    ("角色授权", "access:grant_list", "shield-lock", "access.manage", False),
+    ("审计日志", "audit:entry_list", "journal-text", "audit.view", False),
+    ("我的档案", "accounts:profile", "person-vcard", None, False),
+]
+
+
+def navigation_for(user: Any, path: str) -> list[NavItem]:
+    items = []
+    for label, name, icon, perm, _ in _ITEMS:
+        if perm is not None and not scope.has_permission(user, perm):
+            continue
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label, url, icon, active))
+    return items

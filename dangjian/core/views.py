@@ -1,0 +1,70 @@
+"""The shell: home page with the figures of the user's scope, health check, error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from dangjian.access import classify, scope
+from dangjian.members.models import Member
+from dangjian.members.selectors import member_get_own
+from dangjian.orgs import selectors as org_selectors
+
+
+@classify.authenticated
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {"own": member_get_own(user), "today": dt.date.today()}
+    if scope.has_permission(user, "members.view"):
+        members = scope.restrict(Member.objects.active(), user, "members.view")
+        context["figures"] = members.aggregate(
+            members=Count("id"),
+            full=Count("id", filter=Q(status="full")),
+            probationary=Count("id", filter=Q(status="probationary")),
+            suspended=Count("id", filter=Q(standing="suspended")),
+            lost_contact=Count("id", filter=Q(lost_contact=True)),
+            mobile=Count("id", filter=Q(mobile=True)),
+        )
+        orgs = org_selectors.org_list(user=user)
+        context["org_figures"] = orgs.aggregate(
+            orgs=Count("id"),
+            branches=Count("id", filter=Q(kind__in=["branch", "joint_branch", "temporary_branch"])),
+        )
+        tree = org_selectors.org_tree(user=user)
+        flagged = [n for n in tree if n.notices and n.notices[0].code != "election_unknown"]
+        context["notice_count"] = sum(
+            1 for n in tree for x in n.notices if x.code != "election_unknown"
+        )
+        context["flagged"] = flagged[:8]
+    context["roles"] = sorted(
+        {g.get_role_display() for g in scope.user_grants(user)}
+    )
+    return render(request, "core/home.html", context)
+
+
+@classify.public
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"code": 404, "message": "页面不存在，或您无权查看"}, status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"code": 403, "message": "您没有执行此操作的权限"}, status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"code": 500, "message": "服务器内部错误，请稍后再试"}, status=500)

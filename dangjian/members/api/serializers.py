@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from dangjian.members.choices import ETHNICITY_CHOICES, Category, Education, ExitKind, Gender
+from dangjian.members.models import Member, StatusChange
+
+
+class MemberSerializer(serializers.ModelSerializer[Member]):
+    """A member as the API shows it: identity number, phone and address always masked
+    (``POST /members/{id}/reveal/`` returns them in full for roles that may, and is audited)."""
+
+    org_name = serializers.CharField(source="org.label", read_only=True)
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+    address = serializers.CharField(source="address_masked", read_only=True)
+    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    standing_display = serializers.CharField(source="get_standing_display", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id", "org", "org_name", "group", "name", "gender", "gender_display", "id_number", "ethnicity",
+            "birth_date", "education", "category", "joined_on", "full_on", "job_title", "phone", "address",
+            "status", "status_display", "standing", "standing_display", "lost_contact", "lost_contact_on",
+            "mobile", "mobile_destination", "party_post", "dues_paid_until", "exit_kind", "exited_on",
+        ]
+        read_only_fields = fields
+
+
+class MemberWriteSerializer(serializers.Serializer[Any]):
+    org = serializers.IntegerField(required=False, help_text="所在党支部（新建时必填）")
+    name = serializers.CharField(max_length=50)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    id_number = serializers.CharField(max_length=30)
+    ethnicity = serializers.ChoiceField(choices=ETHNICITY_CHOICES, required=False)
+    birth_date = serializers.DateField(required=False)
+    education = serializers.ChoiceField(choices=Education.choices, required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
+    joined_on = serializers.DateField()
+    full_on = serializers.DateField(required=False, allow_null=True)
+    job_title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    party_post = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class StatusActionSerializer(serializers.Serializer[Any]):
+    on = serializers.DateField(help_text="生效日期")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    destination = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                        help_text="外出流向（登记流动党员时）")
+    exit_kind = serializers.ChoiceField(choices=ExitKind.choices, required=False, help_text="出党方式（出党时）")
+    org = serializers.IntegerField(required=False, help_text="转入的党支部（调整支部时）")
+
+
+class StatusChangeSerializer(serializers.ModelSerializer[StatusChange]):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = ["id", "member", "member_name", "kind", "kind_display", "effective_on", "reason", "detail",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class RevealSerializer(serializers.Serializer[Any]):
+    id_number = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()

@@ -1,0 +1,137 @@
+"""Member records (党员档案) and their dated status history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from dangjian.core import masking
+from dangjian.core.fields import EncryptedTextField
+from dangjian.members.choices import (
+    ETHNICITY_CHOICES,
+    Category,
+    Education,
+    ExitKind,
+    Gender,
+    MemberStatus,
+    Standing,
+)
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def active(self) -> MemberQuerySet:
+        """Members still on the roll (no exit)."""
+        return self.filter(exit_kind="")
+
+
+class Member(models.Model):
+    """One party member's record: the 16 items of the 2017 national collection plus extras (DOMAIN.md §2).
+
+    公民身份号码, 联系电话 and 家庭住址 are encrypted at rest (SM4-GCM) and found through keyed blind indexes.
+    Status fields change only through the services in ``members.services``, which keep ``StatusChange`` rows.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="账号", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    org = models.ForeignKey("orgs.Org", verbose_name="所在党支部", on_delete=models.PROTECT, related_name="members")
+    group = models.ForeignKey(
+        "orgs.Org", verbose_name="所在党小组", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    gender = models.CharField("性别", max_length=10, choices=Gender.choices)
+    id_number = EncryptedTextField("公民身份号码")
+    id_number_index = models.CharField(max_length=64, unique=True, editable=False)
+    ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default="汉族")
+    birth_date = models.DateField("出生日期")
+    education = models.CharField("学历", max_length=30, choices=Education.choices, blank=True)
+    category = models.CharField("人员类别", max_length=30, choices=Category.choices, blank=True)
+    joined_on = models.DateField("入党日期", help_text="支部大会通过接收为预备党员的日期")
+    full_on = models.DateField("转正日期", null=True, blank=True)
+    job_title = models.CharField("工作岗位", max_length=100, blank=True)
+    phone = EncryptedTextField("联系电话", blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address = EncryptedTextField("家庭住址", blank=True)
+    status = models.CharField("党员类别", max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    standing = models.CharField("党籍状态", max_length=20, choices=Standing.choices, default=Standing.NORMAL)
+    lost_contact = models.BooleanField("失联党员", default=False)
+    lost_contact_on = models.DateField("失去联系日期", null=True, blank=True)
+    mobile = models.BooleanField("流动党员", default=False)
+    mobile_destination = models.CharField("外出流向", max_length=100, blank=True)
+    party_post = models.CharField("党内职务", max_length=100, blank=True)
+    dues_paid_until = models.DateField("党费交至", null=True, blank=True, help_text="所交至月份的第一天")
+    exit_kind = models.CharField("出党方式", max_length=20, choices=ExitKind.choices, blank=True)
+    exited_on = models.DateField("出党日期", null=True, blank=True)
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    scope_org_field = "org"
+    scope_self_field = "user"
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = verbose_name
+        ordering = ["org_id", "name", "id"]
+        indexes = [models.Index(fields=["org", "name"]), models.Index(fields=["org", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return masking.mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return masking.mask_phone(self.phone)
+
+    @property
+    def address_masked(self) -> str:
+        return masking.mask_address(self.address)
+
+    @property
+    def is_active(self) -> bool:
+        return not self.exit_kind
+
+
+class ChangeKind(models.TextChoices):
+    CREATED = "created", "建档"
+    BECAME_FULL = "became_full", "转为正式党员"
+    PROBATION_EXTENDED = "probation_extended", "延长预备期"
+    SUSPENDED = "suspended", "停止党籍"
+    RESTORED = "restored", "恢复党籍"
+    LOST_CONTACT = "lost_contact", "认定为失联党员"
+    CONTACT_RESTORED = "contact_restored", "恢复联系"
+    MOBILE_STARTED = "mobile_started", "登记为流动党员"
+    MOBILE_ENDED = "mobile_ended", "流动结束"
+    EXITED = "exited", "出党"
+    MOVED = "moved", "组织关系变动"
+
+
+class StatusChange(models.Model):
+    """A dated entry in a member's status history (正式/预备, 党籍, 失联, 流动, exits, moves)."""
+
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField("变动", max_length=30, choices=ChangeKind.choices)
+    effective_on = models.DateField("生效日期")
+    reason = models.CharField("事由", max_length=500, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_org_field = "member__org"
+    scope_self_field = "member__user"
+
+    class Meta:
+        verbose_name = "党员状态变动"
+        verbose_name_plural = verbose_name
+        ordering = ["member_id", "-effective_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.effective_on}"

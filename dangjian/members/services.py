@@ -1,0 +1,338 @@
+"""Writes on member records. Status changes keep a dated history (StatusChange) and an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from dangjian.access import scope
+from dangjian.audit import services as audit
+from dangjian.core import crypto, idcard
+from dangjian.core.errors import BusinessError
+from dangjian.members import rules
+from dangjian.members.choices import ExitKind, MemberStatus, Standing
+from dangjian.members.models import ChangeKind, Member, StatusChange
+from dangjian.orgs.models import Org
+from dangjian.orgs.rules import BRANCH_KINDS
+
+RECORD_FIELDS = (
+    "name", "gender", "id_number", "ethnicity", "birth_date", "education", "category", "joined_on", "full_on",
+    "job_title", "phone", "address", "party_post", "mobile_destination", "group",
+)
+CONTACT_FIELDS = ("phone", "address")
+
+
+def id_index(number: str) -> str:
+    return crypto.blind_index(number, purpose="member.id_number")
+
+
+def phone_index(phone: str) -> str:
+    return crypto.blind_index(phone, purpose="member.phone")
+
+
+def _require_org(actor: Any, permission: str, org: Org) -> None:
+    if not scope.org_in_scope(actor, permission, org):
+        raise BusinessError("members.forbidden", "无权管理该党组织的党员")
+
+
+def _require_member(actor: Any, member: Member, permission: str = "members.change") -> None:
+    _require_org(actor, permission, member.org)
+
+
+def _history(member: Member, kind: str, on: dt.date, actor: Any, reason: str = "", **detail: Any) -> None:
+    StatusChange.objects.create(
+        member=member, kind=kind, effective_on=on, reason=reason, detail=detail,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def prepare(data: dict[str, Any], *, today: dt.date | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Normalise and check member data (shared by forms, the API and the Excel import).
+
+    Derives birth date and sex from the identity number when absent; the status follows from 转正日期.
+    """
+    out = dict(data)
+    out["name"] = str(out.get("name") or "").strip()
+    out["phone"] = rules.normalize_phone(out.get("phone") or "")
+    number, problems = rules.check_record(
+        id_number=str(out.get("id_number") or ""), birth_date=out.get("birth_date"), gender=out.get("gender"),
+        joined_on=out.get("joined_on"), full_on=out.get("full_on"), phone=out["phone"], today=today,
+    )
+    out["id_number"] = number
+    if not out["name"]:
+        problems.insert(0, ("name", "姓名不能为空"))
+    if out.get("joined_on") is None:
+        problems.append(("joined_on", "入党日期不能为空"))
+    if not problems:
+        info = idcard.parse(number)
+        out.setdefault("birth_date", info.birth_date)
+        out["birth_date"] = out["birth_date"] or info.birth_date
+        out["gender"] = out.get("gender") or info.gender
+    return out, problems
+
+
+def _check_unique_id(number: str, exclude_pk: int | None = None) -> None:
+    qs = Member.objects.filter(id_number_index=id_index(number))
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise BusinessError("members.duplicate_id", "公民身份号码已存在于党员档案中")
+
+
+def _check_branch(org: Org) -> None:
+    if org.kind not in BRANCH_KINDS:
+        raise BusinessError("members.not_branch", "党员的组织关系应在党支部（含联合、临时党支部）")
+    if not org.is_active:
+        raise BusinessError("orgs.inactive", "该党组织已撤销或合并")
+
+
+def build(data: dict[str, Any], org: Org) -> Member:
+    """An unsaved Member from prepared data (used by member_create and the bulk import)."""
+    fields = {k: v for k, v in data.items() if k in RECORD_FIELDS and v is not None}
+    member = Member(org=org, **fields)
+    member.id_number_index = id_index(member.id_number)
+    member.phone_index = phone_index(member.phone)
+    member.status = MemberStatus.FULL if member.full_on else MemberStatus.PROBATIONARY
+    return member
+
+
+@transaction.atomic
+def member_create(*, actor: Any, org: Org, data: dict[str, Any]) -> Member:
+    """Create a member record in a branch. Audit: members.member.create; history: 建档."""
+    _require_org(actor, "members.change", org)
+    _check_branch(org)
+    prepared, problems = prepare(data)
+    if problems:
+        raise BusinessError("members.invalid", "；".join(msg for _, msg in problems), details=problems)
+    _check_unique_id(prepared["id_number"])
+    member = build(prepared, org)
+    member.save()
+    _history(member, ChangeKind.CREATED, dt.date.today(), actor)
+    audit.record(actor=actor, action="members.member.create", target=member, org_path=org.path,
+                 changes={"name": member.name, "org": org.label})
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member:
+    """Correct a member's record fields (not status: see the status services). Audit: members.member.update."""
+    _require_member(actor, member)
+    unknown = set(data) - set(RECORD_FIELDS)
+    if unknown:
+        raise BusinessError("members.bad_field", f"不能修改字段：{', '.join(sorted(unknown))}")
+    merged = {k: getattr(member, k) for k in RECORD_FIELDS} | data
+    prepared, problems = prepare(merged)
+    if problems:
+        raise BusinessError("members.invalid", "；".join(msg for _, msg in problems), details=problems)
+    _check_unique_id(prepared["id_number"], exclude_pk=member.pk)
+    new = {k: prepared[k] for k in data}
+    if "group" in new and new["group"] is not None and not new["group"].path.startswith(member.org.path):
+        raise BusinessError("members.bad_group", "党小组应属于该党员所在党支部")
+    changes = audit.diff(member, new)
+    if not changes:
+        return member
+    for key, value in new.items():
+        setattr(member, key, value)
+    member.id_number_index = id_index(member.id_number)
+    member.phone_index = phone_index(member.phone)
+    if "full_on" in new and member.full_on and member.status == MemberStatus.PROBATIONARY:
+        raise BusinessError("members.use_conversion", "预备党员转正请使用“转为正式党员”办理")
+    member.save()
+    audit.record(actor=actor, action="members.member.update", target=member, org_path=member.org.path,
+                 changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_update_contact(*, actor: Any, member: Member, phone: str, address: str) -> Member:
+    """A member corrects their own contact details (profile page). Audit: members.member.update_contact."""
+    if member.user_id != getattr(actor, "pk", None):
+        _require_member(actor, member)
+    phone = rules.normalize_phone(phone)
+    if not rules.phone_is_valid(phone):
+        raise BusinessError("members.bad_phone", "联系电话格式不正确：手机号应为11位，座机如 010-12345678")
+    address = address.strip()
+    if len(address) > 200:
+        raise BusinessError("members.bad_address", "家庭住址不超过200字")
+    changed = [f for f, v in (("phone", phone), ("address", address)) if getattr(member, f) != v]
+    if not changed:
+        return member
+    member.phone, member.address = phone, address
+    member.phone_index = phone_index(phone)
+    member.save(update_fields=["phone", "address", "phone_index", "updated_at"])
+    audit.record(actor=actor, action="members.member.update_contact", target=member, org_path=member.org.path,
+                 changes={f: ["***", "***"] for f in changed})
+    return member
+
+
+@transaction.atomic
+def member_convert_to_full(*, actor: Any, member: Member, on: dt.date, reason: str = "") -> Member:
+    """预备党员 → 正式党员 (按期转正). 党龄 counts from ``on`` (党章 第七条). Audit: members.member.convert."""
+    _require_member(actor, member)
+    if member.status != MemberStatus.PROBATIONARY:
+        raise BusinessError("members.not_probationary", "只有预备党员可以转正")
+    if on <= member.joined_on:
+        raise BusinessError("members.bad_date", "转正日期应晚于入党日期")
+    member.status, member.full_on = MemberStatus.FULL, on
+    member.save(update_fields=["status", "full_on", "updated_at"])
+    _history(member, ChangeKind.BECAME_FULL, on, actor, reason)
+    audit.record(actor=actor, action="members.member.convert", target=member, org_path=member.org.path,
+                 changes={"status": ["probationary", "full"], "full_on": str(on)})
+    return member
+
+
+@transaction.atomic
+def member_suspend(*, actor: Any, member: Member, on: dt.date, reason: str) -> Member:
+    """停止党籍 (e.g. 失联 ≥6 months, 教管条例 第二十四条; decided by the branch or higher).
+    Audit: members.member.suspend."""
+    _require_member(actor, member)
+    if member.standing == Standing.SUSPENDED:
+        raise BusinessError("members.already_suspended", "该党员已停止党籍")
+    if not reason.strip():
+        raise BusinessError("members.reason_required", "请填写停止党籍的事由和决定")
+    member.standing = Standing.SUSPENDED
+    member.save(update_fields=["standing", "updated_at"])
+    _history(member, ChangeKind.SUSPENDED, on, actor, reason)
+    audit.record(actor=actor, action="members.member.suspend", target=member, org_path=member.org.path,
+                 changes={"standing": ["normal", "suspended"]})
+    return member
+
+
+@transaction.atomic
+def member_restore(*, actor: Any, member: Member, on: dt.date, reason: str) -> Member:
+    """恢复党籍. Audit: members.member.restore."""
+    _require_member(actor, member)
+    if member.standing != Standing.SUSPENDED:
+        raise BusinessError("members.not_suspended", "该党员党籍正常，无需恢复")
+    member.standing = Standing.NORMAL
+    member.save(update_fields=["standing", "updated_at"])
+    _history(member, ChangeKind.RESTORED, on, actor, reason)
+    audit.record(actor=actor, action="members.member.restore", target=member, org_path=member.org.path,
+                 changes={"standing": ["suspended", "normal"]})
+    return member
+
+
+@transaction.atomic
+def member_mark_lost_contact(*, actor: Any, member: Member, since: dt.date, reason: str = "") -> Member:
+    """认定为失联党员 from ``since`` (the clock for 停止党籍 after 6 months starts there).
+    Audit: members.member.lost_contact."""
+    _require_member(actor, member)
+    if member.lost_contact:
+        raise BusinessError("members.already_lost", "该党员已登记为失联党员")
+    member.lost_contact, member.lost_contact_on = True, since
+    member.save(update_fields=["lost_contact", "lost_contact_on", "updated_at"])
+    _history(member, ChangeKind.LOST_CONTACT, since, actor, reason)
+    audit.record(actor=actor, action="members.member.lost_contact", target=member, org_path=member.org.path,
+                 changes={"lost_contact_on": str(since)})
+    return member
+
+
+@transaction.atomic
+def member_mark_contact_restored(*, actor: Any, member: Member, on: dt.date, reason: str = "") -> Member:
+    """失联党员恢复联系. Audit: members.member.contact_restored."""
+    _require_member(actor, member)
+    if not member.lost_contact:
+        raise BusinessError("members.not_lost", "该党员不是失联党员")
+    member.lost_contact, member.lost_contact_on = False, None
+    member.save(update_fields=["lost_contact", "lost_contact_on", "updated_at"])
+    _history(member, ChangeKind.CONTACT_RESTORED, on, actor, reason)
+    audit.record(actor=actor, action="members.member.contact_restored", target=member, org_path=member.org.path)
+    return member
+
+
+@transaction.atomic
+def member_start_mobile(*, actor: Any, member: Member, on: dt.date, destination: str) -> Member:
+    """登记为流动党员 (外出流向 required; 教管条例 第三十二条). Audit: members.member.mobile_start."""
+    _require_member(actor, member)
+    if member.mobile:
+        raise BusinessError("members.already_mobile", "该党员已登记为流动党员")
+    if not destination.strip():
+        raise BusinessError("members.destination_required", "请填写外出流向")
+    member.mobile, member.mobile_destination = True, destination.strip()[:100]
+    member.save(update_fields=["mobile", "mobile_destination", "updated_at"])
+    _history(member, ChangeKind.MOBILE_STARTED, on, actor, destination=member.mobile_destination)
+    audit.record(actor=actor, action="members.member.mobile_start", target=member, org_path=member.org.path,
+                 changes={"mobile_destination": member.mobile_destination})
+    return member
+
+
+@transaction.atomic
+def member_end_mobile(*, actor: Any, member: Member, on: dt.date) -> Member:
+    """流动结束. Audit: members.member.mobile_end."""
+    _require_member(actor, member)
+    if not member.mobile:
+        raise BusinessError("members.not_mobile", "该党员不是流动党员")
+    member.mobile, member.mobile_destination = False, ""
+    member.save(update_fields=["mobile", "mobile_destination", "updated_at"])
+    _history(member, ChangeKind.MOBILE_ENDED, on, actor)
+    audit.record(actor=actor, action="members.member.mobile_end", target=member, org_path=member.org.path)
+    return member
+
+
+@transaction.atomic
+def member_exit(*, actor: Any, member: Member, kind: str, on: dt.date, reason: str) -> Member:
+    """Record an exit (除名, 劝退, 自行脱党, 退党, 开除, 死亡) decided elsewhere; the record stays for history.
+
+    The platform never removes anyone by itself (党章 第九条): this records a decision already taken.
+    Audit: members.member.exit.
+    """
+    _require_member(actor, member)
+    if member.exit_kind:
+        raise BusinessError("members.already_exited", "该党员已办理出党")
+    if kind not in ExitKind.values:
+        raise BusinessError("members.bad_exit", "未知的出党方式")
+    if not reason.strip():
+        raise BusinessError("members.reason_required", "请填写决定机关和文号等事由")
+    member.exit_kind, member.exited_on = kind, on
+    member.save(update_fields=["exit_kind", "exited_on", "updated_at"])
+    if member.user_id:
+        type(member.user).objects.filter(pk=member.user_id).update(is_active=False)  # type: ignore[union-attr]
+    _history(member, ChangeKind.EXITED, on, actor, reason, exit_kind=kind)
+    audit.record(actor=actor, action="members.member.exit", target=member, org_path=member.org.path,
+                 changes={"exit_kind": kind, "exited_on": str(on)})
+    return member
+
+
+@transaction.atomic
+def member_move(*, actor: Any, member: Member, org: Org, on: dt.date, reason: str = "") -> Member:
+    """Move a member to another branch inside the caller's scope (not a transfer across systems).
+    Audit: members.member.move."""
+    _require_member(actor, member)
+    _require_org(actor, "members.change", org)
+    _check_branch(org)
+    if org.pk == member.org_id:
+        raise BusinessError("members.same_org", "该党员已在此党支部")
+    old = member.org
+    member.org, member.group = org, None
+    member.save(update_fields=["org", "group", "updated_at"])
+    _history(member, ChangeKind.MOVED, on, actor, reason, **{"from": old.pk, "to": org.pk})
+    audit.record(actor=actor, action="members.member.move", target=member, org_path=org.path,
+                 changes={"org": [old.label, org.label]})
+    return member
+
+
+def member_reveal(*, actor: Any, member: Member, fields: tuple[str, ...] = ("id_number", "phone", "address"),
+                  ) -> dict[str, str]:
+    """The unmasked personal fields, for a role that may see them. Every reveal is audited
+    (SECURITY.md "Field scope"): audit members.member.reveal."""
+    if not scope.org_in_scope(actor, "members.view_sensitive", member.org):
+        raise BusinessError("members.forbidden", "无权查看完整个人信息")
+    with transaction.atomic():
+        audit.record(actor=actor, action="members.member.reveal", target=member, org_path=member.org.path,
+                     changes={"fields": list(fields)})
+    return {f: getattr(member, f) for f in fields}
+
+
+def member_link_user(*, actor: Any, member: Member, user: Any) -> Member:
+    """Attach a login account to a member record. Audit: members.member.link_user."""
+    with transaction.atomic():
+        _require_member(actor, member)
+        if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+            raise BusinessError("members.user_taken", "该账号已关联其他党员")
+        member.user = user
+        member.save(update_fields=["user", "updated_at"])
+        audit.record(actor=actor, action="members.member.link_user", target=member, org_path=member.org.path,
+                     changes={"user": user.username})
+    return member

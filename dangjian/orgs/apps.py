@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "dangjian.orgs"
+    verbose_name = "党组织"
