@@ -28,7 +28,7 @@ from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import Org
 
-PASSWORD = "Test@Pass2026"
+PASSWORD = "Test@Pass2026"  # noqa: S105 (test personas)
 _seq = itertools.count(1)
 
 
@@ -86,16 +86,38 @@ def _org(parent: Org | None, name: str, kind: str, **kw: Any) -> Org:
 
 @pytest.fixture
 def world(db: Any) -> SimpleNamespace:
-    root = _org(None, "中共示例集团委员会", "committee", short_name="集团党委", elected_on=dt.date(2023, 5, 1))
-    committee = _org(root, "中共示例一公司委员会", "committee", short_name="一公司党委", elected_on=dt.date(2022, 3, 1))
-    branch_a = _org(committee, "中共示例一公司第一支部委员会", "branch", short_name="第一党支部", has_committee=True,
-                    elected_on=dt.date(2024, 1, 10))
+    root = _org(
+        None, "中共示例集团委员会", "committee", short_name="集团党委", elected_on=dt.date(2023, 5, 1)
+    )
+    committee = _org(
+        root, "中共示例一公司委员会", "committee", short_name="一公司党委", elected_on=dt.date(2022, 3, 1)
+    )
+    branch_a = _org(
+        committee,
+        "中共示例一公司第一支部委员会",
+        "branch",
+        short_name="第一党支部",
+        has_committee=True,
+        elected_on=dt.date(2024, 1, 10),
+    )
     group_a = _org(branch_a, "第一党小组", "group")
-    branch_b = _org(committee, "中共示例一公司第二支部委员会", "branch", short_name="第二党支部",
-                    elected_on=dt.date(2024, 1, 10))
-    committee2 = _org(root, "中共示例二公司委员会", "committee", short_name="二公司党委", elected_on=dt.date(2022, 3, 1))
-    branch_c = _org(committee2, "中共示例二公司第三支部委员会", "branch", short_name="第三党支部",
-                    elected_on=dt.date(2024, 1, 10))
+    branch_b = _org(
+        committee,
+        "中共示例一公司第二支部委员会",
+        "branch",
+        short_name="第二党支部",
+        elected_on=dt.date(2024, 1, 10),
+    )
+    committee2 = _org(
+        root, "中共示例二公司委员会", "committee", short_name="二公司党委", elected_on=dt.date(2022, 3, 1)
+    )
+    branch_c = _org(
+        committee2,
+        "中共示例二公司第三支部委员会",
+        "branch",
+        short_name="第三党支部",
+        elected_on=dt.date(2024, 1, 10),
+    )
 
     outsider = make_user("outsider", "局外人")
     member_user = make_user("dangyuan", "党员甲")
@@ -108,8 +130,9 @@ def world(db: Any) -> SimpleNamespace:
 
     member = make_member(branch_a, "党员甲", user=member_user)
     make_member(branch_a, "李四", gender="female", birth_date=dt.date(1990, 3, 8))
-    probationary = make_member(branch_a, "王五", full_on=None, joined_on=dt.date(2026, 3, 1),
-                               birth_date=dt.date(1998, 1, 2))
+    probationary = make_member(
+        branch_a, "王五", full_on=None, joined_on=dt.date(2026, 3, 1), birth_date=dt.date(1998, 1, 2)
+    )
     member_b = make_member(branch_b, "赵六")
     member_c = make_member(branch_c, "钱七")
 
@@ -122,16 +145,39 @@ def world(db: Any) -> SimpleNamespace:
     grant(actor=None, user=audit_admin, role="audit_admin", bootstrap=True)
 
     return SimpleNamespace(
-        root=root, committee=committee, committee2=committee2, branch_a=branch_a, branch_b=branch_b,
-        branch_c=branch_c, group_a=group_a,
-        outsider=outsider, member_user=member_user, secretary_a=secretary_a, secretary_b=secretary_b,
-        officer=officer, system_admin=system_admin, security_admin=security_admin, audit_admin=audit_admin,
-        member=member, probationary=probationary, member_b=member_b, member_c=member_c,
+        root=root,
+        committee=committee,
+        committee2=committee2,
+        branch_a=branch_a,
+        branch_b=branch_b,
+        branch_c=branch_c,
+        group_a=group_a,
+        outsider=outsider,
+        member_user=member_user,
+        secretary_a=secretary_a,
+        secretary_b=secretary_b,
+        officer=officer,
+        system_admin=system_admin,
+        security_admin=security_admin,
+        audit_admin=audit_admin,
+        member=member,
+        probationary=probationary,
+        member_b=member_b,
+        member_c=member_c,
     )
 
 
-PERSONAS = ("anonymous", "outsider", "member_user", "secretary_a", "secretary_b", "officer",
-            "system_admin", "security_admin", "audit_admin")
+PERSONAS = (
+    "anonymous",
+    "outsider",
+    "member_user",
+    "secretary_a",
+    "secretary_b",
+    "officer",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+)
 
 
 @pytest.fixture

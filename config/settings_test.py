@@ -10,12 +10,12 @@ os.environ.setdefault("BLIND_INDEX_KEY", "11" * 32)
 os.environ.setdefault("AUDIT_HMAC_KEY", "22" * 32)
 os.environ.setdefault("VAR_DIR", str(Path(tempfile.gettempdir()) / "dangjian-test-var"))
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import DATABASES, HUEY  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES, HUEY
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
 HUEY = {**HUEY, "immediate": True}
-DEMO_PASSWORD = "Dangjian@2026"
+DEMO_PASSWORD = "Dangjian@2026"  # noqa: S105 (demo data only)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -27,14 +27,21 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.grant_create(actor=request.user, user=d["username"], role=d["role"], org=d["org"],
-                                  include_subtree=d["include_subtree"])
+            services.grant_create(
+                actor=request.user,
+                user=d["username"],
+                role=d["role"],
+                org=d["org"],
+                include_subtree=d["include_subtree"],
+            )
         except BusinessError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "已授予角色")
             return HttpResponseRedirect(reverse("access:grant_list"))
-    grants = Grant.objects.select_related("user", "org", "granted_by").order_by("role", "org__path", "user__username")
+    grants = Grant.objects.select_related("user", "org", "granted_by").order_by(
+        "role", "org__path", "user__username"
+    )
     if q := request.GET.get("q", "").strip():
         grants = grants.filter(user__username__contains=q) | grants.filter(user__full_name__contains=q)
     page = Paginator(grants, 50).get_page(request.GET.get("page"))

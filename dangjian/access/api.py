@@ -32,7 +32,6 @@ class ScopedViewSetMixin:
     permission: str = ""
     write_permission: str = ""
     require_grant = True
-    permission_classes = [ScopedPermission]
     request: Any
 
     def base_queryset(self) -> models.QuerySet[Any]:
@@ -43,8 +42,8 @@ class ScopedViewSetMixin:
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
-    pass
+    permission_classes = [ScopedPermission]
 
 
 class ScopedViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
-    pass
+    permission_classes = [ScopedPermission]

@@ -10,10 +10,18 @@ from dangjian.orgs.models import Org
 
 
 class GrantForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"class": "form-control"}))
-    role = forms.ChoiceField(label="角色", choices=Role.choices, widget=forms.Select(attrs={"class": "form-select"}))
-    org = forms.ModelChoiceField(label="党组织", queryset=Org.objects.filter(is_active=True).order_by("path"),
-                                 required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    username = forms.CharField(
+        label="用户名", max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    role = forms.ChoiceField(
+        label="角色", choices=Role.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    org = forms.ModelChoiceField(
+        label="党组织",
+        queryset=Org.objects.filter(is_active=True).order_by("path"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     include_subtree = forms.BooleanField(label="含下级组织", required=False, initial=True)
 
     def clean_username(self) -> Any:

@@ -15,14 +15,27 @@ class Grant(models.Model):
     (non-business) permissions. Rules enforced by ``access.services.grant_create``.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
-                             related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="grants"
+    )
     role = models.CharField("角色", max_length=32, choices=Role.choices)
-    org = models.ForeignKey("orgs.Org", verbose_name="党组织", null=True, blank=True, on_delete=models.CASCADE,
-                            related_name="grants")
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="党组织",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+    )
     include_subtree = models.BooleanField("含下级组织", default=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="授权人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="授权人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("授权时间", auto_now_add=True)
 
     scope_org_field = "org"
@@ -30,7 +43,9 @@ class Grant(models.Model):
     class Meta:
         verbose_name = "角色授权"
         verbose_name_plural = verbose_name
-        constraints = [models.UniqueConstraint(fields=["user", "role", "org"], name="grant_unique_user_role_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "org"], name="grant_unique_user_role_org")
+        ]
 
     def __str__(self) -> str:
         where = self.org.label if self.org else "全平台"
@@ -40,8 +55,9 @@ class Grant(models.Model):
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 of the key is stored; the key is shown once at creation."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("名称", max_length=100)
     prefix = models.CharField("前缀", max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -47,9 +47,11 @@ def user_grants(user: Any) -> list[Grant]:
         return []
     cached: list[Grant] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(Grant.objects.filter(user=user).select_related("org").filter(
-            Q(org__isnull=True) | Q(org__is_active=True)
-        ))
+        cached = list(
+            Grant.objects.filter(user=user)
+            .select_related("org")
+            .filter(Q(org__isnull=True) | Q(org__is_active=True))
+        )
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

@@ -21,7 +21,12 @@ def _require_security_admin(actor: Any) -> None:
 
 @transaction.atomic
 def grant_create(
-    *, actor: Any, user: Any, role: str, org: Org | None = None, include_subtree: bool = True,
+    *,
+    actor: Any,
+    user: Any,
+    role: str,
+    org: Org | None = None,
+    include_subtree: bool = True,
     bootstrap: bool = False,
 ) -> Grant:
     """Grant ``role`` to ``user`` at ``org``.
@@ -49,11 +54,17 @@ def grant_create(
     if Grant.objects.filter(user=user, role=role, org=org).exists():
         raise BusinessError("access.duplicate", "该用户已在此党组织拥有此角色")
     grant = Grant.objects.create(
-        user=user, role=role, org=org, include_subtree=include_subtree if org else True,
+        user=user,
+        role=role,
+        org=org,
+        include_subtree=include_subtree if org else True,
         granted_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(
-        actor=actor, action="access.grant.create", target=grant, org_path=org.path if org else "",
+        actor=actor,
+        action="access.grant.create",
+        target=grant,
+        org_path=org.path if org else "",
         changes={"user": user.username, "role": role, "include_subtree": grant.include_subtree},
     )
     scope.forget(user)
@@ -65,7 +76,10 @@ def grant_delete(*, actor: Any, grant: Grant) -> None:
     """Revoke a grant; it stops applying on the user's next request. Audit: access.grant.delete."""
     _require_security_admin(actor)
     audit.record(
-        actor=actor, action="access.grant.delete", target=grant, org_path=grant.org.path if grant.org else "",
+        actor=actor,
+        action="access.grant.delete",
+        target=grant,
+        org_path=grant.org.path if grant.org else "",
         changes={"user": grant.user.username, "role": grant.role},
     )
     grant.delete()

@@ -19,7 +19,10 @@ def _hash(key: str) -> str:
 
 @transaction.atomic
 def token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user`` and return it with its key (the key is never stored). Audit: access.token.create."""
+    """Create a token for ``user`` and return it with its key (the key itself is never stored).
+
+    Audit: access.token.create.
+    """
     key = "dj_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:100] or "API", prefix=key[:10], key_hash=_hash(key))
     audit.record(actor=actor, action="access.token.create", target=token, changes={"user": user.username})

@@ -46,8 +46,10 @@ class ScopedViewMixin:
 
     def get_scoped_object(self, pk: Any, permission: str | None = None) -> Any:
         """The object with ``pk`` if it lies in scope for ``permission``; 404 otherwise."""
-        qs = self.get_queryset() if permission is None else scope.restrict(
-            self.base_queryset(), self.request.user, permission
+        qs = (
+            self.get_queryset()
+            if permission is None
+            else scope.restrict(self.base_queryset(), self.request.user, permission)
         )
         return get_object_or_404(qs, pk=pk)
 

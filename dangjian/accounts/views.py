@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from dangjian.access import classify, tokens
 from dangjian.access.models import ApiToken
-from dangjian.audit import services as audit
 from dangjian.accounts.forms import ContactForm, LoginForm, TokenForm
+from dangjian.audit import services as audit
 from dangjian.core.errors import BusinessError
 from dangjian.members import services as member_services
 from dangjian.members.selectors import member_get_own
@@ -31,8 +31,12 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:
         # The attempted username is kept, never the password; unknown users get the same answer.
-        audit.record(actor=None, action="accounts.login.failure", success=False,
-                     target_repr=str(form.data.get("username", ""))[:150])
+        audit.record(
+            actor=None,
+            action="accounts.login.failure",
+            success=False,
+            target_repr=str(form.data.get("username", ""))[:150],
+        )
         return super().form_invalid(form)
 
 
@@ -55,7 +59,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         if contact_form.is_valid():
             try:
                 member_services.member_update_contact(
-                    actor=request.user, member=member, phone=contact_form.cleaned_data["phone"],
+                    actor=request.user,
+                    member=member,
+                    phone=contact_form.cleaned_data["phone"],
                     address=contact_form.cleaned_data["address"],
                 )
             except BusinessError as exc:
@@ -65,11 +71,19 @@ def profile(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("accounts:profile"))
     history = member.history.select_related("actor").all()[:50] if member else []
     positions = member.positions.select_related("org").order_by("-started_on") if member else []
-    return render(request, "accounts/profile.html", {
-        "member": member, "contact_form": contact_form, "history": history, "positions": positions,
-        "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
-        "token_form": TokenForm(), "new_key": request.session.pop("new_token_key", None),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "member": member,
+            "contact_form": contact_form,
+            "history": history,
+            "positions": positions,
+            "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
+            "token_form": TokenForm(),
+            "new_key": request.session.pop("new_token_key", None),
+        },
+    )
 
 
 @require_POST

@@ -66,5 +66,8 @@ def diff(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:
     for key, new in data.items():
         old = getattr(instance, key)
         if old != new:
-            out[key] = [old if not hasattr(old, "pk") else str(old), new if not hasattr(new, "pk") else str(new)]
+            out[key] = [
+                old if not hasattr(old, "pk") else str(old),
+                new if not hasattr(new, "pk") else str(new),
+            ]
     return out

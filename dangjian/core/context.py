@@ -13,7 +13,7 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "dangjian_request_context", default=RequestContext()
+    "dangjian_request_context", default=RequestContext()  # noqa: B039 (frozen, immutable)
 )
 
 

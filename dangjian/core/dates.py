@@ -22,7 +22,11 @@ def parse_date(value: object) -> dt.date:
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError("无法识别的日期")
-    text = str(value or "").strip().translate({ord(c): ord(h) for c, h in zip("０１２３４５６７８９", "0123456789", strict=True)})
+    text = (
+        str(value or "")
+        .strip()
+        .translate({ord(c): ord(h) for c, h in zip("０１２３４５６７８９", "0123456789", strict=True)})
+    )
     if not text:
         raise ValueError("日期为空")
     m = _SEP.match(text) or _COMPACT.match(text)

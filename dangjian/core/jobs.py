@@ -9,9 +9,12 @@ from django.utils import timezone
 from dangjian.core.models import Job, JobStatus
 
 
-def job_create(*, kind: str, user: Any, title: str, org: Any = None, params: dict[str, Any] | None = None,
-               total: int = 0) -> Job:
-    return Job.objects.create(kind=kind, created_by=user, title=title, org=org, params=params or {}, total=total)
+def job_create(
+    *, kind: str, user: Any, title: str, org: Any = None, params: dict[str, Any] | None = None, total: int = 0
+) -> Job:
+    return Job.objects.create(
+        kind=kind, created_by=user, title=title, org=org, params=params or {}, total=total
+    )
 
 
 def job_progress(job: Job, progress: int, total: int | None = None, message: str = "") -> None:

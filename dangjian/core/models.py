@@ -22,10 +22,16 @@ class Job(models.Model):
 
     kind = models.CharField("类型", max_length=50, db_index=True)
     status = models.CharField("状态", max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    org = models.ForeignKey("orgs.Org", verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     title = models.CharField("标题", max_length=200, blank=True)
     params = models.JSONField("参数", default=dict, blank=True)
     progress = models.PositiveIntegerField("进度", default=0)

@@ -36,13 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         tree = org_selectors.org_tree(user=user)
         flagged = [n for n in tree if n.notices and n.notices[0].code != "election_unknown"]
-        context["notice_count"] = sum(
-            1 for n in tree for x in n.notices if x.code != "election_unknown"
-        )
+        context["notice_count"] = sum(1 for n in tree for x in n.notices if x.code != "election_unknown")
         context["flagged"] = flagged[:8]
-    context["roles"] = sorted(
-        {g.get_role_display() for g in scope.user_grants(user)}
-    )
+    context["roles"] = sorted({g.get_role_display() for g in scope.user_grants(user)})
     return render(request, "core/home.html", context)
 
 
@@ -59,7 +55,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"code": 404, "message": "页面不存在，或您无权查看"}, status=404)
+    return render(
+        request, "core/error.html", {"code": 404, "message": "页面不存在，或您无权查看"}, status=404
+    )
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -67,4 +65,6 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"code": 500, "message": "服务器内部错误，请稍后再试"}, status=500)
+    return render(
+        request, "core/error.html", {"code": 500, "message": "服务器内部错误，请稍后再试"}, status=500
+    )

@@ -28,7 +28,17 @@ class MemberFilter(django_filters.FilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "org", "status", "standing", "gender", "education", "category", "lost_contact", "mobile"]
+        fields = [
+            "q",
+            "org",
+            "status",
+            "standing",
+            "gender",
+            "education",
+            "category",
+            "lost_contact",
+            "mobile",
+        ]
 
     def filter_q(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
         value = value.strip()

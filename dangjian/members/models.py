@@ -32,12 +32,23 @@ class Member(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="账号", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="member",
     )
-    org = models.ForeignKey("orgs.Org", verbose_name="所在党支部", on_delete=models.PROTECT, related_name="members")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="所在党支部", on_delete=models.PROTECT, related_name="members"
+    )
     group = models.ForeignKey(
-        "orgs.Org", verbose_name="所在党小组", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.Org",
+        verbose_name="所在党小组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=10, choices=Gender.choices)
@@ -53,7 +64,9 @@ class Member(models.Model):
     phone = EncryptedTextField("联系电话", blank=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     address = EncryptedTextField("家庭住址", blank=True)
-    status = models.CharField("党员类别", max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    status = models.CharField(
+        "党员类别", max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL
+    )
     standing = models.CharField("党籍状态", max_length=20, choices=Standing.choices, default=Standing.NORMAL)
     lost_contact = models.BooleanField("失联党员", default=False)
     lost_contact_on = models.DateField("失去联系日期", null=True, blank=True)
@@ -120,7 +133,11 @@ class StatusChange(models.Model):
     reason = models.CharField("事由", max_length=500, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

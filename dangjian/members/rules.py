@@ -58,7 +58,9 @@ def check_record(
             problems.append(("id_number", str(exc)))
     if info is not None:
         if birth_date is not None and birth_date != info.birth_date:
-            problems.append(("birth_date", f"出生日期与公民身份号码不符（号码为 {info.birth_date:%Y-%m-%d}）"))
+            problems.append(
+                ("birth_date", f"出生日期与公民身份号码不符（号码为 {info.birth_date:%Y-%m-%d}）")
+            )
         if gender and gender != info.gender:
             problems.append(("gender", "性别与公民身份号码不符"))
     birth = birth_date or (info.birth_date if info else None)

@@ -12,13 +12,16 @@ from dangjian.members.models import Member
 
 
 def member_list(
-    *, user: Any, permission: str = "members.view", filters: dict[str, Any] | None = None,
+    *,
+    user: Any,
+    permission: str = "members.view",
+    filters: dict[str, Any] | None = None,
     include_exited: bool = False,
 ) -> QuerySet[Member]:
     """Members the user may see, filtered; exact identity-number and phone search go through blind indexes."""
     qs = scope.restrict(Member.objects.select_related("org"), user, permission)
     if not include_exited:
-        qs = qs.active()
+        qs = qs.filter(exit_kind="")
     f = filters or {}
     if q := str(f.get("q") or "").strip():
         number = idcard.normalize(q)

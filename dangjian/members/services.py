@@ -18,8 +18,21 @@ from dangjian.orgs.models import Org
 from dangjian.orgs.rules import BRANCH_KINDS
 
 RECORD_FIELDS = (
-    "name", "gender", "id_number", "ethnicity", "birth_date", "education", "category", "joined_on", "full_on",
-    "job_title", "phone", "address", "party_post", "mobile_destination", "group",
+    "name",
+    "gender",
+    "id_number",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "category",
+    "joined_on",
+    "full_on",
+    "job_title",
+    "phone",
+    "address",
+    "party_post",
+    "mobile_destination",
+    "group",
 )
 CONTACT_FIELDS = ("phone", "address")
 
@@ -43,12 +56,18 @@ def _require_member(actor: Any, member: Member, permission: str = "members.chang
 
 def _history(member: Member, kind: str, on: dt.date, actor: Any, reason: str = "", **detail: Any) -> None:
     StatusChange.objects.create(
-        member=member, kind=kind, effective_on=on, reason=reason, detail=detail,
+        member=member,
+        kind=kind,
+        effective_on=on,
+        reason=reason,
+        detail=detail,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
 
-def prepare(data: dict[str, Any], *, today: dt.date | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def prepare(
+    data: dict[str, Any], *, today: dt.date | None = None
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Normalise and check member data (shared by forms, the API and the Excel import).
 
     Derives birth date and sex from the identity number when absent; the status follows from 转正日期.
@@ -57,8 +76,13 @@ def prepare(data: dict[str, Any], *, today: dt.date | None = None) -> tuple[dict
     out["name"] = str(out.get("name") or "").strip()
     out["phone"] = rules.normalize_phone(out.get("phone") or "")
     number, problems = rules.check_record(
-        id_number=str(out.get("id_number") or ""), birth_date=out.get("birth_date"), gender=out.get("gender"),
-        joined_on=out.get("joined_on"), full_on=out.get("full_on"), phone=out["phone"], today=today,
+        id_number=str(out.get("id_number") or ""),
+        birth_date=out.get("birth_date"),
+        gender=out.get("gender"),
+        joined_on=out.get("joined_on"),
+        full_on=out.get("full_on"),
+        phone=out["phone"],
+        today=today,
     )
     out["id_number"] = number
     if not out["name"]:
@@ -110,14 +134,22 @@ def member_create(*, actor: Any, org: Org, data: dict[str, Any]) -> Member:
     member = build(prepared, org)
     member.save()
     _history(member, ChangeKind.CREATED, dt.date.today(), actor)
-    audit.record(actor=actor, action="members.member.create", target=member, org_path=org.path,
-                 changes={"name": member.name, "org": org.label})
+    audit.record(
+        actor=actor,
+        action="members.member.create",
+        target=member,
+        org_path=org.path,
+        changes={"name": member.name, "org": org.label},
+    )
     return member
 
 
 @transaction.atomic
 def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member:
-    """Correct a member's record fields (not status: see the status services). Audit: members.member.update."""
+    """Correct a member's record fields (not status: see the status services).
+
+    Audit: members.member.update.
+    """
     _require_member(actor, member)
     unknown = set(data) - set(RECORD_FIELDS)
     if unknown:
@@ -140,8 +172,9 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
     if "full_on" in new and member.full_on and member.status == MemberStatus.PROBATIONARY:
         raise BusinessError("members.use_conversion", "预备党员转正请使用“转为正式党员”办理")
     member.save()
-    audit.record(actor=actor, action="members.member.update", target=member, org_path=member.org.path,
-                 changes=changes)
+    audit.record(
+        actor=actor, action="members.member.update", target=member, org_path=member.org.path, changes=changes
+    )
     return member
 
 
@@ -162,14 +195,22 @@ def member_update_contact(*, actor: Any, member: Member, phone: str, address: st
     member.phone, member.address = phone, address
     member.phone_index = phone_index(phone)
     member.save(update_fields=["phone", "address", "phone_index", "updated_at"])
-    audit.record(actor=actor, action="members.member.update_contact", target=member, org_path=member.org.path,
-                 changes={f: ["***", "***"] for f in changed})
+    audit.record(
+        actor=actor,
+        action="members.member.update_contact",
+        target=member,
+        org_path=member.org.path,
+        changes={f: ["***", "***"] for f in changed},
+    )
     return member
 
 
 @transaction.atomic
 def member_convert_to_full(*, actor: Any, member: Member, on: dt.date, reason: str = "") -> Member:
-    """预备党员 → 正式党员 (按期转正). 党龄 counts from ``on`` (党章 第七条). Audit: members.member.convert."""
+    """预备党员 → 正式党员 (按期转正). 党龄 counts from ``on`` (党章 第七条).
+
+    Audit: members.member.convert.
+    """
     _require_member(actor, member)
     if member.status != MemberStatus.PROBATIONARY:
         raise BusinessError("members.not_probationary", "只有预备党员可以转正")
@@ -178,8 +219,13 @@ def member_convert_to_full(*, actor: Any, member: Member, on: dt.date, reason: s
     member.status, member.full_on = MemberStatus.FULL, on
     member.save(update_fields=["status", "full_on", "updated_at"])
     _history(member, ChangeKind.BECAME_FULL, on, actor, reason)
-    audit.record(actor=actor, action="members.member.convert", target=member, org_path=member.org.path,
-                 changes={"status": ["probationary", "full"], "full_on": str(on)})
+    audit.record(
+        actor=actor,
+        action="members.member.convert",
+        target=member,
+        org_path=member.org.path,
+        changes={"status": ["probationary", "full"], "full_on": str(on)},
+    )
     return member
 
 
@@ -195,8 +241,13 @@ def member_suspend(*, actor: Any, member: Member, on: dt.date, reason: str) -> M
     member.standing = Standing.SUSPENDED
     member.save(update_fields=["standing", "updated_at"])
     _history(member, ChangeKind.SUSPENDED, on, actor, reason)
-    audit.record(actor=actor, action="members.member.suspend", target=member, org_path=member.org.path,
-                 changes={"standing": ["normal", "suspended"]})
+    audit.record(
+        actor=actor,
+        action="members.member.suspend",
+        target=member,
+        org_path=member.org.path,
+        changes={"standing": ["normal", "suspended"]},
+    )
     return member
 
 
@@ -209,8 +260,13 @@ def member_restore(*, actor: Any, member: Member, on: dt.date, reason: str) -> M
     member.standing = Standing.NORMAL
     member.save(update_fields=["standing", "updated_at"])
     _history(member, ChangeKind.RESTORED, on, actor, reason)
-    audit.record(actor=actor, action="members.member.restore", target=member, org_path=member.org.path,
-                 changes={"standing": ["suspended", "normal"]})
+    audit.record(
+        actor=actor,
+        action="members.member.restore",
+        target=member,
+        org_path=member.org.path,
+        changes={"standing": ["suspended", "normal"]},
+    )
     return member
 
 
@@ -224,8 +280,13 @@ def member_mark_lost_contact(*, actor: Any, member: Member, since: dt.date, reas
     member.lost_contact, member.lost_contact_on = True, since
     member.save(update_fields=["lost_contact", "lost_contact_on", "updated_at"])
     _history(member, ChangeKind.LOST_CONTACT, since, actor, reason)
-    audit.record(actor=actor, action="members.member.lost_contact", target=member, org_path=member.org.path,
-                 changes={"lost_contact_on": str(since)})
+    audit.record(
+        actor=actor,
+        action="members.member.lost_contact",
+        target=member,
+        org_path=member.org.path,
+        changes={"lost_contact_on": str(since)},
+    )
     return member
 
 
@@ -238,7 +299,9 @@ def member_mark_contact_restored(*, actor: Any, member: Member, on: dt.date, rea
     member.lost_contact, member.lost_contact_on = False, None
     member.save(update_fields=["lost_contact", "lost_contact_on", "updated_at"])
     _history(member, ChangeKind.CONTACT_RESTORED, on, actor, reason)
-    audit.record(actor=actor, action="members.member.contact_restored", target=member, org_path=member.org.path)
+    audit.record(
+        actor=actor, action="members.member.contact_restored", target=member, org_path=member.org.path
+    )
     return member
 
 
@@ -253,8 +316,13 @@ def member_start_mobile(*, actor: Any, member: Member, on: dt.date, destination:
     member.mobile, member.mobile_destination = True, destination.strip()[:100]
     member.save(update_fields=["mobile", "mobile_destination", "updated_at"])
     _history(member, ChangeKind.MOBILE_STARTED, on, actor, destination=member.mobile_destination)
-    audit.record(actor=actor, action="members.member.mobile_start", target=member, org_path=member.org.path,
-                 changes={"mobile_destination": member.mobile_destination})
+    audit.record(
+        actor=actor,
+        action="members.member.mobile_start",
+        target=member,
+        org_path=member.org.path,
+        changes={"mobile_destination": member.mobile_destination},
+    )
     return member
 
 
@@ -273,7 +341,7 @@ def member_end_mobile(*, actor: Any, member: Member, on: dt.date) -> Member:
 
 @transaction.atomic
 def member_exit(*, actor: Any, member: Member, kind: str, on: dt.date, reason: str) -> Member:
-    """Record an exit (除名, 劝退, 自行脱党, 退党, 开除, 死亡) decided elsewhere; the record stays for history.
+    """Record an exit (除名, 劝退, 自行脱党, 退党, 开除, 死亡) decided elsewhere; the record stays.
 
     The platform never removes anyone by itself (党章 第九条): this records a decision already taken.
     Audit: members.member.exit.
@@ -290,8 +358,13 @@ def member_exit(*, actor: Any, member: Member, kind: str, on: dt.date, reason: s
     if member.user_id:
         type(member.user).objects.filter(pk=member.user_id).update(is_active=False)  # type: ignore[union-attr]
     _history(member, ChangeKind.EXITED, on, actor, reason, exit_kind=kind)
-    audit.record(actor=actor, action="members.member.exit", target=member, org_path=member.org.path,
-                 changes={"exit_kind": kind, "exited_on": str(on)})
+    audit.record(
+        actor=actor,
+        action="members.member.exit",
+        target=member,
+        org_path=member.org.path,
+        changes={"exit_kind": kind, "exited_on": str(on)},
+    )
     return member
 
 
@@ -308,20 +381,34 @@ def member_move(*, actor: Any, member: Member, org: Org, on: dt.date, reason: st
     member.org, member.group = org, None
     member.save(update_fields=["org", "group", "updated_at"])
     _history(member, ChangeKind.MOVED, on, actor, reason, **{"from": old.pk, "to": org.pk})
-    audit.record(actor=actor, action="members.member.move", target=member, org_path=org.path,
-                 changes={"org": [old.label, org.label]})
+    audit.record(
+        actor=actor,
+        action="members.member.move",
+        target=member,
+        org_path=org.path,
+        changes={"org": [old.label, org.label]},
+    )
     return member
 
 
-def member_reveal(*, actor: Any, member: Member, fields: tuple[str, ...] = ("id_number", "phone", "address"),
-                  ) -> dict[str, str]:
+def member_reveal(
+    *,
+    actor: Any,
+    member: Member,
+    fields: tuple[str, ...] = ("id_number", "phone", "address"),
+) -> dict[str, str]:
     """The unmasked personal fields, for a role that may see them. Every reveal is audited
     (SECURITY.md "Field scope"): audit members.member.reveal."""
     if not scope.org_in_scope(actor, "members.view_sensitive", member.org):
         raise BusinessError("members.forbidden", "无权查看完整个人信息")
     with transaction.atomic():
-        audit.record(actor=actor, action="members.member.reveal", target=member, org_path=member.org.path,
-                     changes={"fields": list(fields)})
+        audit.record(
+            actor=actor,
+            action="members.member.reveal",
+            target=member,
+            org_path=member.org.path,
+            changes={"fields": list(fields)},
+        )
     return {f: getattr(member, f) for f in fields}
 
 
@@ -333,6 +420,11 @@ def member_link_user(*, actor: Any, member: Member, user: Any) -> Member:
             raise BusinessError("members.user_taken", "该账号已关联其他党员")
         member.user = user
         member.save(update_fields=["user", "updated_at"])
-        audit.record(actor=actor, action="members.member.link_user", target=member, org_path=member.org.path,
-                     changes={"user": user.username})
+        audit.record(
+            actor=actor,
+            action="members.member.link_user",
+            target=member,
+            org_path=member.org.path,
+            changes={"user": user.username},
+        )
     return member

@@ -50,8 +50,10 @@ def available_actions(member: Member) -> list[tuple[str, str]]:
 
 
 def branch_choices(user: Any, permission: str = "members.change") -> list[tuple[int, str]]:
-    return [(o.pk, "　" * max(o.depth - 1, 0) + o.label)
-            for o in org_selectors.org_choices_for(user, permission, kinds=set(BRANCH_KINDS))]
+    return [
+        (o.pk, "　" * max(o.depth - 1, 0) + o.label)
+        for o in org_selectors.org_choices_for(user, permission, kinds=set(BRANCH_KINDS))
+    ]
 
 
 class MemberListView(ScopedListView):
@@ -74,15 +76,19 @@ class MemberListView(ScopedListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx.update({
-            "filter": self.filterset,
-            "org_options": [(o.pk, "　" * max(o.depth - 1, 0) + o.label)
-                            for o in org_selectors.org_choices_for(user, "members.view")][:3000],
-            "can_change": scope.has_permission(user, "members.change"),
-            "can_import": scope.has_permission(user, "members.import"),
-            "can_export": scope.has_permission(user, "members.export"),
-            "querystring": self.request.GET.urlencode(),
-        })
+        ctx.update(
+            {
+                "filter": self.filterset,
+                "org_options": [
+                    (o.pk, "　" * max(o.depth - 1, 0) + o.label)
+                    for o in org_selectors.org_choices_for(user, "members.view")
+                ][:3000],
+                "can_change": scope.has_permission(user, "members.change"),
+                "can_import": scope.has_permission(user, "members.import"),
+                "can_export": scope.has_permission(user, "members.export"),
+                "querystring": self.request.GET.urlencode(),
+            }
+        )
         return ctx
 
 
@@ -100,16 +106,20 @@ class MemberDetailView(ScopedViewMixin, View):
         member = self.get_scoped_object(pk)
         user = request.user
         can_change = scope.org_in_scope(user, "members.change", member.org)
-        return render(request, "members/member_detail.html", {
-            "member": member,
-            "history": member.history.select_related("actor").all()[:100],
-            "positions": member.positions.select_related("org").order_by("-started_on"),
-            "can_change": can_change,
-            "can_reveal": scope.org_in_scope(user, "members.view_sensitive", member.org),
-            "actions": available_actions(member) if can_change else [],
-            "status_form": StatusForm(initial={"on": dt.date.today()}),
-            "branches": branch_choices(user) if can_change else [],
-        })
+        return render(
+            request,
+            "members/member_detail.html",
+            {
+                "member": member,
+                "history": member.history.select_related("actor").all()[:100],
+                "positions": member.positions.select_related("org").order_by("-started_on"),
+                "can_change": can_change,
+                "can_reveal": scope.org_in_scope(user, "members.view_sensitive", member.org),
+                "actions": available_actions(member) if can_change else [],
+                "status_form": StatusForm(initial={"on": dt.date.today()}),
+                "branches": branch_choices(user) if can_change else [],
+            },
+        )
 
 
 class MemberRevealView(ScopedViewMixin, View):
@@ -142,8 +152,9 @@ class MemberCreateView(ScopedViewMixin, View):
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "org"}
             data["gender"] = data["gender"] or None
-            org = get_object_or_404(scope.restrict(Org.objects.all(), request.user, "members.change"),
-                                    pk=form.cleaned_data["org"])
+            org = get_object_or_404(
+                scope.restrict(Org.objects.all(), request.user, "members.change"), pk=form.cleaned_data["org"]
+            )
             try:
                 member = services.member_create(actor=request.user, org=org, data=data)
             except BusinessError as exc:
@@ -172,7 +183,9 @@ class MemberEditView(ScopedViewMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         member = self.get_scoped_object(pk)
         initial = {f: getattr(member, f) for f in MemberForm.base_fields}
-        return render(request, "members/member_form.html", {"form": MemberForm(initial=initial), "member": member})
+        return render(
+            request, "members/member_form.html", {"form": MemberForm(initial=initial), "member": member}
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         member = self.get_scoped_object(pk)
@@ -218,17 +231,29 @@ class MemberStatusView(ScopedViewMixin, View):
             elif kind == "restore":
                 services.member_restore(actor=actor, member=member, on=d["on"], reason=d["reason"])
             elif kind == "lost_contact":
-                services.member_mark_lost_contact(actor=actor, member=member, since=d["on"], reason=d["reason"])
+                services.member_mark_lost_contact(
+                    actor=actor, member=member, since=d["on"], reason=d["reason"]
+                )
             elif kind == "contact_restored":
-                services.member_mark_contact_restored(actor=actor, member=member, on=d["on"], reason=d["reason"])
+                services.member_mark_contact_restored(
+                    actor=actor, member=member, on=d["on"], reason=d["reason"]
+                )
             elif kind == "mobile_start":
-                services.member_start_mobile(actor=actor, member=member, on=d["on"], destination=d["destination"])
+                services.member_start_mobile(
+                    actor=actor, member=member, on=d["on"], destination=d["destination"]
+                )
             elif kind == "mobile_end":
                 services.member_end_mobile(actor=actor, member=member, on=d["on"])
             elif kind == "exit":
-                services.member_exit(actor=actor, member=member, kind=d["exit_kind"], on=d["on"], reason=d["reason"])
+                services.member_exit(
+                    actor=actor, member=member, kind=d["exit_kind"], on=d["on"], reason=d["reason"]
+                )
             else:
-                org = scope.restrict(Org.objects.all(), actor, "members.change").filter(pk=d["org"] or 0).first()
+                org = (
+                    scope.restrict(Org.objects.all(), actor, "members.change")
+                    .filter(pk=d["org"] or 0)
+                    .first()
+                )
                 if org is None:
                     raise BusinessError("members.org_required", "请选择转入的党支部")
                 services.member_move(actor=actor, member=member, org=org, on=d["on"], reason=d["reason"])

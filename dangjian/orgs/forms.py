@@ -11,15 +11,32 @@ _S = {"class": "form-select"}
 class OrgForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Org
-        fields = ["name", "short_name", "kind", "has_committee", "contact_name", "contact_phone",
-                  "unit_situation", "unit_name", "unit_category", "credit_code", "unit_org_status",
-                  "elected_on", "founded_on"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "has_committee",
+            "contact_name",
+            "contact_phone",
+            "unit_situation",
+            "unit_name",
+            "unit_category",
+            "credit_code",
+            "unit_org_status",
+            "elected_on",
+            "founded_on",
+        ]
         widgets = {
-            "name": forms.TextInput(attrs=_W), "short_name": forms.TextInput(attrs=_W),
-            "kind": forms.Select(attrs=_S), "contact_name": forms.TextInput(attrs=_W),
-            "contact_phone": forms.TextInput(attrs=_W), "unit_situation": forms.Select(attrs=_S),
-            "unit_name": forms.TextInput(attrs=_W), "unit_category": forms.TextInput(attrs=_W),
-            "credit_code": forms.TextInput(attrs=_W), "unit_org_status": forms.TextInput(attrs=_W),
+            "name": forms.TextInput(attrs=_W),
+            "short_name": forms.TextInput(attrs=_W),
+            "kind": forms.Select(attrs=_S),
+            "contact_name": forms.TextInput(attrs=_W),
+            "contact_phone": forms.TextInput(attrs=_W),
+            "unit_situation": forms.Select(attrs=_S),
+            "unit_name": forms.TextInput(attrs=_W),
+            "unit_category": forms.TextInput(attrs=_W),
+            "credit_code": forms.TextInput(attrs=_W),
+            "unit_org_status": forms.TextInput(attrs=_W),
             "elected_on": forms.DateInput(attrs={**_W, "type": "date"}, format="%Y-%m-%d"),
             "founded_on": forms.DateInput(attrs={**_W, "type": "date"}, format="%Y-%m-%d"),
             "has_committee": forms.CheckboxInput(attrs={"class": "form-check-input"}),
@@ -27,8 +44,9 @@ class OrgForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class OrgPickForm(forms.Form):
-    target = forms.ModelChoiceField(label="目标党组织", queryset=Org.objects.none(),
-                                    widget=forms.Select(attrs=_S))
+    target = forms.ModelChoiceField(
+        label="目标党组织", queryset=Org.objects.none(), widget=forms.Select(attrs=_S)
+    )
 
     def __init__(self, *args: object, queryset: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -62,11 +62,17 @@ def structural_notices(
     if kind in BRANCH_KINDS:
         if members > max_members:
             notices.append(
-                Notice("branch_too_large", f"党员 {members} 名，超过 {max_members} 名，宜分设支部（支部条例第四条）")
+                Notice(
+                    "branch_too_large",
+                    f"党员 {members} 名，超过 {max_members} 名，宜分设支部（支部条例第四条）",
+                )
             )
         if full_members >= COMMITTEE_THRESHOLD and not has_committee:
             notices.append(
-                Notice("committee_required", f"正式党员 {full_members} 名（≥7），应设立支部委员会（支部条例第九条）")
+                Notice(
+                    "committee_required",
+                    f"正式党员 {full_members} 名（≥7），应设立支部委员会（支部条例第九条）",
+                )
             )
         if full_members < BRANCH_MIN_FULL and kind != "temporary_branch":
             notices.append(
@@ -74,7 +80,9 @@ def structural_notices(
             )
     due = election_due(kind, elected_on)
     if due is not None and due < today:
-        notices.append(Notice("election_overdue", f"任期已于 {due:%Y-%m-%d} 届满，应按期换届（任期意见）", "danger"))
+        notices.append(
+            Notice("election_overdue", f"任期已于 {due:%Y-%m-%d} 届满，应按期换届（任期意见）", "danger")
+        )
     elif term_years(kind) is not None and elected_on is None and kind != "group":
         notices.append(Notice("election_unknown", "未登记本届选举日期，无法计算换届时间", "secondary"))
     return notices

@@ -43,8 +43,11 @@ def member_counts(orgs: QuerySet[Org]) -> dict[int, OrgCounts]:
 
     counts: dict[int, OrgCounts] = defaultdict(OrgCounts)
     rows = (
-        Member.objects.active().filter(org__in=orgs.values("pk")).values("org_id", "status")
-        .annotate(n=Count("id")).order_by()
+        Member.objects.active()
+        .filter(org__in=orgs.values("pk"))
+        .values("org_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     for row in rows:
         c = counts[row["org_id"]]
@@ -79,15 +82,21 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
                 anc.total.full += c.full
                 anc.total.probationary += c.probationary
     secretaries = dict(
-        Position.objects.filter(org__in=orgs.values("pk"), title="secretary", ended_on__isnull=True)
-        .values_list("org_id", "member__name")
+        Position.objects.filter(
+            org__in=orgs.values("pk"), title="secretary", ended_on__isnull=True
+        ).values_list("org_id", "member__name")
     )
     max_members = getattr(settings, "BRANCH_MAX_MEMBERS", rules.BRANCH_MAX_MEMBERS)
     for node in nodes:
         node.secretary = secretaries.get(node.org.pk, "")
         node.notices = rules.structural_notices(
-            kind=node.org.kind, has_committee=node.org.has_committee, members=node.total.members,
-            full_members=node.total.full, elected_on=node.org.elected_on, today=today, max_members=max_members,
+            kind=node.org.kind,
+            has_committee=node.org.has_committee,
+            members=node.total.members,
+            full_members=node.total.full,
+            elected_on=node.org.elected_on,
+            today=today,
+            max_members=max_members,
         )
     return nodes
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -25,8 +25,19 @@ _CHILD_KINDS: dict[str, set[str]] = {
 }
 
 EDITABLE_FIELDS = (
-    "name", "short_name", "kind", "has_committee", "contact_name", "contact_phone", "unit_situation",
-    "unit_name", "unit_category", "credit_code", "unit_org_status", "elected_on", "founded_on",
+    "name",
+    "short_name",
+    "kind",
+    "has_committee",
+    "contact_name",
+    "contact_phone",
+    "unit_situation",
+    "unit_name",
+    "unit_category",
+    "credit_code",
+    "unit_org_status",
+    "elected_on",
+    "founded_on",
 )
 
 
@@ -47,8 +58,9 @@ def check_child_kind(parent: Org | None, kind: str) -> None:
 
 
 @transaction.atomic
-def org_create(*, actor: Any, parent: Org | None, name: str, kind: str, bootstrap: bool = False,
-               **fields: Any) -> Org:
+def org_create(
+    *, actor: Any, parent: Org | None, name: str, kind: str, bootstrap: bool = False, **fields: Any
+) -> Org:
     """Create an organisation under ``parent`` (or a root). Audit: orgs.org.create."""
     if kind not in OrgKind.values:
         raise BusinessError("orgs.bad_kind", "未知的组织类别")
@@ -65,10 +77,19 @@ def org_create(*, actor: Any, parent: Org | None, name: str, kind: str, bootstra
     if unknown:
         raise BusinessError("orgs.bad_field", f"不能设置字段：{', '.join(sorted(unknown))}")
     data = {"name": name.strip(), "kind": kind, **fields}
-    org = Org.objects.add_child(parent, create_kwargs=data) if parent is not None else Org.objects.add_root(create_kwargs=data)
-    audit.record(actor=actor, action="orgs.org.create", target=org, org_path=org.path,
-                 changes={k: str(v) for k, v in data.items()})
-    return org
+    org = (
+        Org.objects.add_child(parent, create_kwargs=data)
+        if parent is not None
+        else Org.objects.add_root(create_kwargs=data)
+    )
+    audit.record(
+        actor=actor,
+        action="orgs.org.create",
+        target=org,
+        org_path=org.path,
+        changes={k: str(v) for k, v in data.items()},
+    )
+    return cast(Org, org)
 
 
 @transaction.atomic
@@ -95,7 +116,7 @@ def org_update(*, actor: Any, org: Org, **fields: Any) -> Org:
 
 
 def _refresh(org: Org) -> Org:
-    return Org.objects.get(pk=org.pk)
+    return cast(Org, Org.objects.get(pk=org.pk))
 
 
 @transaction.atomic
@@ -117,8 +138,14 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
     Org.objects.move(org, new_parent, pos="last-child")
     org = _refresh(org)
     audit.record(
-        actor=actor, action="orgs.org.move", target=org, org_path=org.path,
-        changes={"parent": [str(old_parent) if old_parent else "", str(new_parent)], "path": [old_path, org.path]},
+        actor=actor,
+        action="orgs.org.move",
+        target=org,
+        org_path=org.path,
+        changes={
+            "parent": [str(old_parent) if old_parent else "", str(new_parent)],
+            "path": [old_path, org.path],
+        },
     )
     return org
 
@@ -143,8 +170,14 @@ def org_merge(*, actor: Any, source: Org, target: Org, on: dt.date | None = None
     member_ids = list(Member.objects.filter(org=source).values_list("pk", flat=True))
     Member.objects.filter(pk__in=member_ids).update(org=target)
     StatusChange.objects.bulk_create(
-        StatusChange(member_id=pk, kind=ChangeKind.MOVED, effective_on=day, actor=actor,
-                     reason=f"{source.label}并入{target.label}", detail={"from": source.pk, "to": target.pk})
+        StatusChange(
+            member_id=pk,
+            kind=ChangeKind.MOVED,
+            effective_on=day,
+            actor=actor,
+            reason=f"{source.label}并入{target.label}",
+            detail={"from": source.pk, "to": target.pk},
+        )
         for pk in member_ids
     )
     Position.objects.filter(org=source, ended_on__isnull=True).update(ended_on=day)
@@ -156,7 +189,10 @@ def org_merge(*, actor: Any, source: Org, target: Org, on: dt.date | None = None
     source.merged_into = target
     source.save(update_fields=["is_active", "merged_into"])
     audit.record(
-        actor=actor, action="orgs.org.merge", target=source, org_path=target.path,
+        actor=actor,
+        action="orgs.org.merge",
+        target=source,
+        org_path=target.path,
         changes={"merged_into": str(target), "members_moved": len(member_ids)},
     )
     return _refresh(target)
@@ -182,8 +218,12 @@ def position_assign(
         raise BusinessError("orgs.group_title", "党小组只设组长")
     if org.kind != "group" and title == PositionTitle.GROUP_LEADER:
         raise BusinessError("orgs.group_title", "组长职务只设于党小组")
-    committee_titles = {PositionTitle.ORGANISATION_MEMBER, PositionTitle.PROPAGANDA_MEMBER,
-                        PositionTitle.DISCIPLINE_MEMBER, PositionTitle.COMMITTEE_MEMBER}
+    committee_titles = {
+        PositionTitle.ORGANISATION_MEMBER,
+        PositionTitle.PROPAGANDA_MEMBER,
+        PositionTitle.DISCIPLINE_MEMBER,
+        PositionTitle.COMMITTEE_MEMBER,
+    }
     if org.is_branch_like and not org.has_committee and title in committee_titles:
         raise BusinessError("orgs.no_committee", "未设支委会的党支部只设书记、副书记（支部条例第九条）")
     if Position.objects.filter(org=org, member=member, title=title, ended_on__isnull=True).exists():
@@ -192,9 +232,16 @@ def position_assign(
         Position.objects.filter(org=org, title=title, ended_on__isnull=True).update(
             ended_on=started_on - dt.timedelta(days=1)
         )
-    position = Position.objects.create(org=org, member=member, title=title, started_on=started_on, duties=duties)
-    audit.record(actor=actor, action="orgs.position.assign", target=position, org_path=org.path,
-                 changes={"member": member.name, "title": title, "started_on": str(started_on)})
+    position = Position.objects.create(
+        org=org, member=member, title=title, started_on=started_on, duties=duties
+    )
+    audit.record(
+        actor=actor,
+        action="orgs.position.assign",
+        target=position,
+        org_path=org.path,
+        changes={"member": member.name, "title": title, "started_on": str(started_on)},
+    )
     return position
 
 
@@ -208,6 +255,11 @@ def position_end(*, actor: Any, position: Position, ended_on: dt.date) -> Positi
         raise BusinessError("orgs.bad_date", "离任日期不能早于任职日期")
     position.ended_on = ended_on
     position.save(update_fields=["ended_on"])
-    audit.record(actor=actor, action="orgs.position.end", target=position, org_path=position.org.path,
-                 changes={"ended_on": str(ended_on)})
+    audit.record(
+        actor=actor,
+        action="orgs.position.end",
+        target=position,
+        org_path=position.org.path,
+        changes={"ended_on": str(ended_on)},
+    )
     return position

@@ -40,11 +40,19 @@ class OrgTreeView(ScopedViewMixin, View):
         truncated = not only_flagged and len(nodes) > 400
         if truncated:
             nodes = [n for n in nodes if n.depth <= min_depth + 2]
-        return render(request, "orgs/org_tree.html", {
-            "nodes": nodes, "root": root, "only_flagged": only_flagged, "truncated": truncated,
-            "min_depth": min_depth, "min_depth_neg": -min_depth,
-            "can_manage": scope.has_permission(request.user, "orgs.manage"),
-        })
+        return render(
+            request,
+            "orgs/org_tree.html",
+            {
+                "nodes": nodes,
+                "root": root,
+                "only_flagged": only_flagged,
+                "truncated": truncated,
+                "min_depth": min_depth,
+                "min_depth_neg": -min_depth,
+                "can_manage": scope.has_permission(request.user, "orgs.manage"),
+            },
+        )
 
 
 class OrgDetailView(ScopedViewMixin, View):
@@ -54,20 +62,32 @@ class OrgDetailView(ScopedViewMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         org = self.get_scoped_object(pk)
         node = next(iter(selectors.org_tree(user=request.user, root=org)), None)
-        children = selectors.org_list(user=request.user).filter(
-            path__startswith=org.path, depth=org.depth + 1
-        ).order_by("path")
+        children = (
+            selectors.org_list(user=request.user)
+            .filter(path__startswith=org.path, depth=org.depth + 1)
+            .order_by("path")
+        )
         user = request.user
-        return render(request, "orgs/org_detail.html", {
-            "org": org, "node": node, "children": children,
-            "ancestors": [a for a in Org.objects.get_ancestors(org) if scope.org_in_scope(user, "orgs.view", a)],
-            "positions": selectors.positions_of(org),
-            "past_positions": selectors.positions_of(org, current_only=False).filter(ended_on__isnull=False)[:30],
-            "can_change": scope.org_in_scope(user, "orgs.change", org),
-            "can_manage": scope.org_in_scope(user, "orgs.manage", org),
-            "can_positions": scope.org_in_scope(user, "positions.change", org),
-            "can_members": scope.org_in_scope(user, "members.view", org),
-        })
+        return render(
+            request,
+            "orgs/org_detail.html",
+            {
+                "org": org,
+                "node": node,
+                "children": children,
+                "ancestors": [
+                    a for a in Org.objects.get_ancestors(org) if scope.org_in_scope(user, "orgs.view", a)
+                ],
+                "positions": selectors.positions_of(org),
+                "past_positions": selectors.positions_of(org, current_only=False).filter(
+                    ended_on__isnull=False
+                )[:30],
+                "can_change": scope.org_in_scope(user, "orgs.change", org),
+                "can_manage": scope.org_in_scope(user, "orgs.manage", org),
+                "can_positions": scope.org_in_scope(user, "positions.change", org),
+                "can_members": scope.org_in_scope(user, "members.view", org),
+            },
+        )
 
 
 class OrgEditView(ScopedViewMixin, View):
@@ -126,9 +146,11 @@ class _OrgTargetView(ScopedViewMixin, View):
     verb = ""
 
     def targets(self, org: Org) -> QuerySet[Org]:
-        return selectors.org_list(user=self.request.user, permission="orgs.manage").exclude(
-            path__startswith=org.path
-        ).order_by("path")
+        return (
+            selectors.org_list(user=self.request.user, permission="orgs.manage")
+            .exclude(path__startswith=org.path)
+            .order_by("path")
+        )
 
     def perform(self, org: Org, target: Org) -> Org:
         raise NotImplementedError
@@ -182,7 +204,9 @@ class PositionAssignView(ScopedViewMixin, View):
         assert branch is not None
         return list(
             scope.restrict(Member.objects.active(), self.request.user, "members.view")
-            .filter(org__path__startswith=branch.path).order_by("name").values_list("pk", "name")[:2000]
+            .filter(org__path__startswith=branch.path)
+            .order_by("name")
+            .values_list("pk", "name")[:2000]
         )
 
     def _form(self, org: Org, data: Any = None) -> PositionForm:
@@ -198,12 +222,19 @@ class PositionAssignView(ScopedViewMixin, View):
         org = self.get_scoped_object(pk)
         form = self._form(org, request.POST)
         if form.is_valid():
-            member = get_object_or_404(scope.restrict(Member.objects.all(), request.user, "members.view"),
-                                       pk=form.cleaned_data["member"])
+            member = get_object_or_404(
+                scope.restrict(Member.objects.all(), request.user, "members.view"),
+                pk=form.cleaned_data["member"],
+            )
             try:
-                services.position_assign(actor=request.user, org=org, member=member,
-                                         title=form.cleaned_data["title"], duties=form.cleaned_data["duties"],
-                                         started_on=form.cleaned_data["started_on"])
+                services.position_assign(
+                    actor=request.user,
+                    org=org,
+                    member=member,
+                    title=form.cleaned_data["title"],
+                    duties=form.cleaned_data["duties"],
+                    started_on=form.cleaned_data["started_on"],
+                )
             except BusinessError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -224,7 +255,9 @@ class PositionEndView(ScopedViewMixin, View):
             messages.error(request, "请填写离任日期")
         else:
             try:
-                services.position_end(actor=request.user, position=position, ended_on=form.cleaned_data["ended_on"])
+                services.position_end(
+                    actor=request.user, position=position, ended_on=form.cleaned_data["ended_on"]
+                )
             except BusinessError as exc:
                 messages.error(request, exc.message)
             else:

@@ -23,10 +23,35 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
     class Meta:
         model = Member
         fields = [
-            "id", "org", "org_name", "group", "name", "gender", "gender_display", "id_number", "ethnicity",
-            "birth_date", "education", "category", "joined_on", "full_on", "job_title", "phone", "address",
-            "status", "status_display", "standing", "standing_display", "lost_contact", "lost_contact_on",
-            "mobile", "mobile_destination", "party_post", "dues_paid_until", "exit_kind", "exited_on",
+            "id",
+            "org",
+            "org_name",
+            "group",
+            "name",
+            "gender",
+            "gender_display",
+            "id_number",
+            "ethnicity",
+            "birth_date",
+            "education",
+            "category",
+            "joined_on",
+            "full_on",
+            "job_title",
+            "phone",
+            "address",
+            "status",
+            "status_display",
+            "standing",
+            "standing_display",
+            "lost_contact",
+            "lost_contact_on",
+            "mobile",
+            "mobile_destination",
+            "party_post",
+            "dues_paid_until",
+            "exit_kind",
+            "exited_on",
         ]
         read_only_fields = fields
 
@@ -51,9 +76,12 @@ class MemberWriteSerializer(serializers.Serializer[Any]):
 class StatusActionSerializer(serializers.Serializer[Any]):
     on = serializers.DateField(help_text="生效日期")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    destination = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
-                                        help_text="外出流向（登记流动党员时）")
-    exit_kind = serializers.ChoiceField(choices=ExitKind.choices, required=False, help_text="出党方式（出党时）")
+    destination = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="外出流向（登记流动党员时）"
+    )
+    exit_kind = serializers.ChoiceField(
+        choices=ExitKind.choices, required=False, help_text="出党方式（出党时）"
+    )
     org = serializers.IntegerField(required=False, help_text="转入的党支部（调整支部时）")
 
 
@@ -63,8 +91,17 @@ class StatusChangeSerializer(serializers.ModelSerializer[StatusChange]):
 
     class Meta:
         model = StatusChange
-        fields = ["id", "member", "member_name", "kind", "kind_display", "effective_on", "reason", "detail",
-                  "created_at"]
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "kind",
+            "kind_display",
+            "effective_on",
+            "reason",
+            "detail",
+            "created_at",
+        ]
         read_only_fields = fields
 
 

@@ -59,8 +59,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return qs
 
     def _writable(self, pk: Any) -> Member:
-        return get_object_or_404(scope.restrict(Member.objects.select_related("org"), self.request.user,
-                                                "members.change"), pk=pk)
+        return get_object_or_404(
+            scope.restrict(Member.objects.select_related("org"), self.request.user, "members.change"), pk=pk
+        )
 
     @extend_schema(request=MemberWriteSerializer, responses=MemberSerializer)
     def create(self, request: Request) -> Response:
@@ -85,7 +86,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(MemberSerializer(member).data)
 
     @extend_schema(
-        request=StatusActionSerializer, responses=MemberSerializer,
+        request=StatusActionSerializer,
+        responses=MemberSerializer,
         parameters=[OpenApiParameter("kind", str, enum=list(_ACTIONS), location=OpenApiParameter.PATH)],
         description="状态变动：" + "，".join(f"{k}（{v}）" for k, v in _ACTIONS.items()),
     )
@@ -109,13 +111,17 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         elif kind == "contact_restored":
             member = services.member_mark_contact_restored(actor=actor, member=member, on=on, reason=reason)
         elif kind == "mobile_start":
-            member = services.member_start_mobile(actor=actor, member=member, on=on, destination=d["destination"])
+            member = services.member_start_mobile(
+                actor=actor, member=member, on=on, destination=d["destination"]
+            )
         elif kind == "mobile_end":
             member = services.member_end_mobile(actor=actor, member=member, on=on)
         elif kind == "exit":
             if "exit_kind" not in d:
                 raise BusinessError("members.bad_exit", "请选择出党方式")
-            member = services.member_exit(actor=actor, member=member, kind=d["exit_kind"], on=on, reason=reason)
+            member = services.member_exit(
+                actor=actor, member=member, kind=d["exit_kind"], on=on, reason=reason
+            )
         else:
             if "org" not in d:
                 raise BusinessError("members.org_required", "请指定转入的党支部")
@@ -128,7 +134,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def reveal(self, request: Request, pk: Any = None) -> Response:
         """完整的公民身份号码、电话和住址（仅限有权角色；每次查看均记入审计日志）。"""
         member = get_object_or_404(
-            scope.restrict(Member.objects.select_related("org"), request.user, "members.view_sensitive"), pk=pk
+            scope.restrict(Member.objects.select_related("org"), request.user, "members.view_sensitive"),
+            pk=pk,
         )
         return Response(services.member_reveal(actor=request.user, member=member))
 

@@ -21,6 +21,11 @@ def test_member_opens_own_record_but_not_anothers(world, login):
 
 def test_tree_home_and_detail_pages_render(world, login):
     client = login(world.officer)
-    for url in (reverse("core:home"), reverse("orgs:org_tree"), reverse("orgs:org_detail", args=[world.branch_a.pk]),
-                reverse("members:member_detail", args=[world.member.pk]), reverse("accounts:profile")):
+    for url in (
+        reverse("core:home"),
+        reverse("orgs:org_tree"),
+        reverse("orgs:org_detail", args=[world.branch_a.pk]),
+        reverse("members:member_detail", args=[world.member.pk]),
+        reverse("accounts:profile"),
+    ):
         assert client.get(url).status_code == 200, url

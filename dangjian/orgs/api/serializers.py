@@ -16,9 +16,27 @@ class OrgSerializer(serializers.ModelSerializer[Org]):
     class Meta:
         model = Org
         fields = [
-            "id", "parent", "path", "depth", "name", "short_name", "kind", "kind_display", "has_committee",
-            "contact_name", "contact_phone", "unit_situation", "unit_name", "unit_category", "credit_code",
-            "unit_org_status", "elected_on", "founded_on", "term_years", "election_due", "is_active",
+            "id",
+            "parent",
+            "path",
+            "depth",
+            "name",
+            "short_name",
+            "kind",
+            "kind_display",
+            "has_committee",
+            "contact_name",
+            "contact_phone",
+            "unit_situation",
+            "unit_name",
+            "unit_category",
+            "credit_code",
+            "unit_org_status",
+            "elected_on",
+            "founded_on",
+            "term_years",
+            "election_due",
+            "is_active",
         ]
         read_only_fields = ["path", "depth", "is_active"]
 
@@ -28,7 +46,9 @@ class OrgSerializer(serializers.ModelSerializer[Org]):
         parent_path = obj.path[: -Org.steplen]
         cache: dict[str, int] = self.context.setdefault("_parent_ids", {})
         if parent_path not in cache:
-            cache[parent_path] = Org.objects.filter(path=parent_path).values_list("pk", flat=True).first() or 0
+            cache[parent_path] = (
+                Org.objects.filter(path=parent_path).values_list("pk", flat=True).first() or 0
+            )
         return cache[parent_path] or None
 
 
@@ -40,7 +60,9 @@ class OrgWriteSerializer(serializers.Serializer[Any]):
     has_committee = serializers.BooleanField(required=False)
     contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    unit_situation = serializers.ChoiceField(choices=Org._meta.get_field("unit_situation").choices, required=False)
+    unit_situation = serializers.ChoiceField(
+        choices=Org._meta.get_field("unit_situation").choices, required=False
+    )
     unit_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     unit_category = serializers.CharField(max_length=50, required=False, allow_blank=True)
     credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
@@ -63,8 +85,17 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
 
     class Meta:
         model = Position
-        fields = ["id", "org", "member", "member_name", "title", "title_display", "duties", "started_on",
-                  "ended_on"]
+        fields = [
+            "id",
+            "org",
+            "member",
+            "member_name",
+            "title",
+            "title_display",
+            "duties",
+            "started_on",
+            "ended_on",
+        ]
         read_only_fields = ["ended_on"]
 
 

@@ -105,13 +105,20 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def create(self, request: Request) -> Response:
         s = PositionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        org = get_object_or_404(scope.restrict(Org.objects.all(), request.user, "positions.change"),
-                                pk=s.validated_data["org"].pk)
-        member = get_object_or_404(scope.restrict(Member.objects.all(), request.user, "members.view"),
-                                   pk=s.validated_data["member"].pk)
+        org = get_object_or_404(
+            scope.restrict(Org.objects.all(), request.user, "positions.change"), pk=s.validated_data["org"].pk
+        )
+        member = get_object_or_404(
+            scope.restrict(Member.objects.all(), request.user, "members.view"),
+            pk=s.validated_data["member"].pk,
+        )
         position = services.position_assign(
-            actor=request.user, org=org, member=member, title=s.validated_data["title"],
-            started_on=s.validated_data["started_on"], duties=s.validated_data.get("duties", ""),
+            actor=request.user,
+            org=org,
+            member=member,
+            title=s.validated_data["title"],
+            started_on=s.validated_data["started_on"],
+            duties=s.validated_data.get("duties", ""),
         )
         return Response(PositionSerializer(position).data, status=status.HTTP_201_CREATED)
 
@@ -123,5 +130,7 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         )
         s = PositionEndSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        position = services.position_end(actor=request.user, position=position, ended_on=s.validated_data["ended_on"])
+        position = services.position_end(
+            actor=request.user, position=position, ended_on=s.validated_data["ended_on"]
+        )
         return Response(PositionSerializer(position).data)
