@@ -156,6 +156,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrgKindEnum": "dangjian.orgs.models.OrgKind",
+        "StatusChangeKindEnum": "dangjian.members.models.ChangeKind",
+    },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -180,5 +184,6 @@ LOGGING = {
 
 # Local practice [C] defaults from DOMAIN.md that the foundation needs (later: editable configuration).
 BRANCH_MAX_MEMBERS = 50
+ELECTION_REMINDER_MONTHS = 3  # 换届 reminder ahead of the term's end [C]
 IMPORT_BACKGROUND_THRESHOLD = int(os.environ.get("IMPORT_BACKGROUND_THRESHOLD", "500"))
 DEMO_PASSWORD = "Dangjian@2026" if DEMO_MODE else ""

@@ -1,7 +1,7 @@
 """The REST API under /api/v1/, its OpenAPI schema and Swagger UI (served locally)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from dangjian.access import classify
@@ -21,7 +21,7 @@ class SchemaView(SpectacularAPIView):
     access = classify.PUBLIC
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
     access = classify.PUBLIC
 
 

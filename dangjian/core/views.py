@@ -35,8 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
             branches=Count("id", filter=Q(kind__in=["branch", "joint_branch", "temporary_branch"])),
         )
         tree = org_selectors.org_tree(user=user)
-        flagged = [n for n in tree if n.notices and n.notices[0].code != "election_unknown"]
-        context["notice_count"] = sum(1 for n in tree for x in n.notices if x.code != "election_unknown")
+        flagged = [n for n in tree if any(x.needs_attention for x in n.notices)]
+        context["notice_count"] = sum(1 for n in tree for x in n.notices if x.needs_attention)
         context["flagged"] = flagged[:8]
     context["roles"] = sorted({g.get_role_display() for g in scope.user_grants(user)})
     return render(request, "core/home.html", context)

@@ -30,6 +30,17 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 def election_due(kind: str, elected_on: dt.date | None) -> dt.date | None:
     """The date the current term ends (换届 due): election date + term length."""
     years = term_years(kind)
@@ -44,7 +55,12 @@ class Notice:
 
     code: str
     message: str
-    level: str = "warning"  # "warning" or "danger"
+    level: str = "warning"  # Bootstrap colour: "danger", "warning", "info", "secondary"
+
+    @property
+    def needs_attention(self) -> bool:
+        """Rule breaches (warning/danger), as opposed to reminders and missing data."""
+        return self.level in ("warning", "danger")
 
 
 def structural_notices(
@@ -56,6 +72,7 @@ def structural_notices(
     elected_on: dt.date | None,
     today: dt.date,
     max_members: int = BRANCH_MAX_MEMBERS,
+    reminder_months: int = 3,
 ) -> list[Notice]:
     """The structural rules of DOMAIN.md §1 for one organisation and its own members."""
     notices: list[Notice] = []
@@ -83,6 +100,8 @@ def structural_notices(
         notices.append(
             Notice("election_overdue", f"任期已于 {due:%Y-%m-%d} 届满，应按期换届（任期意见）", "danger")
         )
+    elif due is not None and due <= add_months(today, reminder_months):
+        notices.append(Notice("election_due_soon", f"任期将于 {due:%Y-%m-%d} 届满，请做好换届准备", "info"))
     elif term_years(kind) is not None and elected_on is None and kind != "group":
         notices.append(Notice("election_unknown", "未登记本届选举日期，无法计算换届时间", "secondary"))
     return notices

@@ -87,6 +87,7 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
         ).values_list("org_id", "member__name")
     )
     max_members = getattr(settings, "BRANCH_MAX_MEMBERS", rules.BRANCH_MAX_MEMBERS)
+    reminder_months = getattr(settings, "ELECTION_REMINDER_MONTHS", 3)
     for node in nodes:
         node.secretary = secretaries.get(node.org.pk, "")
         node.notices = rules.structural_notices(
@@ -97,6 +98,7 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
             elected_on=node.org.elected_on,
             today=today,
             max_members=max_members,
+            reminder_months=reminder_months,
         )
     return nodes
 

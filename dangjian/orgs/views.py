@@ -34,7 +34,7 @@ class OrgTreeView(ScopedViewMixin, View):
         nodes = selectors.org_tree(user=request.user, root=root)
         only_flagged = request.GET.get("flagged") == "1"
         if only_flagged:
-            nodes = [n for n in nodes if any(x.code != "election_unknown" for x in n.notices)]
+            nodes = [n for n in nodes if any(x.needs_attention for x in n.notices)]
         # Large trees: show three levels; a deeper level opens by choosing a node (``?root=``).
         min_depth = min((n.depth for n in nodes), default=1)
         truncated = not only_flagged and len(nodes) > 400
