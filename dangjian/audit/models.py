@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEntry(models.Model):
     """One audited event. Written only by ``audit.services.record`` inside the caller's transaction.
 
     Rules: append-only (the product has no update or delete path); never holds passwords or raw identity
-    numbers (``record`` masks known sensitive keys in ``changes``).
+    numbers (``record`` masks known sensitive keys in ``changes``). Tamper evidence: entries form a chain,
+    ``mac = HMAC-SM3(key, prev_mac ‖ canonical(entry))`` over a gap-free ``seq``, with the key kept outside
+    the database (settings.AUDIT_HMAC_KEY); ``manage.py verify_audit`` reports the first broken link.
     """
 
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    seq = models.BigIntegerField("序号", unique=True)
+    prev_mac = models.CharField(max_length=64, blank=True)
+    mac = models.CharField(max_length=64)
+
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -41,3 +48,18 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The last link of the audit chain (one row). Locked while an entry is appended, so that concurrent
+    writers on several processes still produce one gap-free chain."""
+
+    seq = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"

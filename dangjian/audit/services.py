@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
 
-from dangjian.audit.models import AuditEntry
-from dangjian.core import context
+from dangjian.audit.models import AuditChainHead, AuditEntry
+from dangjian.core import context, crypto
 
 # Keys whose values never reach the log in clear (SECURITY.md: no passwords or raw identity numbers).
 SENSITIVE_KEYS = {"password", "id_number", "phone", "address", "token", "key"}
@@ -45,7 +49,8 @@ def record(
     """
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
+        created_at=timezone.now(),
         actor=user,
         actor_name=getattr(user, "username", "") if user else "",
         action=action,
@@ -58,6 +63,41 @@ def record(
         ip=ctx.ip,
         request_id=ctx.request_id,
     )
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        entry.seq = head.seq + 1
+        entry.prev_mac = head.mac
+        entry.mac = entry_mac(entry)
+        entry.save(force_insert=True)
+        head.seq, head.mac = entry.seq, entry.mac
+        head.save(update_fields=["seq", "mac"])
+    return entry
+
+
+def canonical(entry: AuditEntry) -> bytes:
+    """The bytes the MAC covers: every field of the entry and the previous MAC, in a fixed order."""
+    created = entry.created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    fields = [
+        entry.seq,
+        created,
+        entry.actor_id,
+        entry.actor_name,
+        entry.action,
+        entry.target_type,
+        entry.target_id,
+        entry.target_repr,
+        entry.org_path,
+        entry.changes,
+        entry.success,
+        entry.ip,
+        entry.request_id,
+        entry.prev_mac,
+    ]
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def entry_mac(entry: AuditEntry) -> str:
+    return crypto.hmac_sm3(settings.AUDIT_HMAC_KEY, canonical(entry))
 
 
 def diff(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:

@@ -1,0 +1,89 @@
+"""The audit chain detects altered, deleted and reordered entries (SECURITY.md "Audit")."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from dangjian.audit import services as audit
+from dangjian.audit.models import AuditChainHead, AuditEntry
+from dangjian.audit.verify import verify_chain
+
+
+@pytest.fixture
+def chain(db):
+    for i in range(5):
+        audit.record(
+            actor=None, action="tests.thing.do", target_repr=f"第{i}号", changes={"n": i, "名称": "中文"}
+        )
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+def test_entries_form_a_gap_free_chain(chain):
+    assert [e.seq for e in chain] == [1, 2, 3, 4, 5]
+    assert all(b.prev_mac == a.mac for a, b in itertools.pairwise(chain))
+    assert verify_chain().ok
+    head = AuditChainHead.objects.get()
+    assert (head.seq, head.mac) == (5, chain[-1].mac)
+
+
+def test_verifier_reports_a_row_edited_with_raw_sql(chain):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET target_repr = %s WHERE seq = 3", ["改过的"])
+    report = verify_chain()
+    assert not report.ok and report.seq == 3 and "篡改" in report.problem
+    with pytest.raises(CommandError, match="第 3 条"):
+        call_command("verify_audit", verbosity=0)
+
+
+def test_verifier_reports_a_deleted_entry(chain):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE seq = 2")
+    report = verify_chain()
+    assert not report.ok and report.seq == 2 and "缺失" in report.problem
+
+
+def test_verifier_reports_the_last_entries_deleted(chain):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE seq >= 4")
+    report = verify_chain()
+    assert not report.ok and report.seq == 4
+
+
+def test_verify_command_passes_on_an_intact_chain(chain, capsys):
+    call_command("verify_audit", verbosity=0)
+    assert "校验通过" in capsys.readouterr().out
+
+
+def test_a_change_whose_audit_write_fails_is_rolled_back(world, monkeypatch):
+    """A service whose audit entry cannot be written commits nothing (audit cannot be bypassed)."""
+    import datetime as dt
+
+    from django.db import DatabaseError
+
+    from dangjian.members import services as member_services
+    from dangjian.members.models import Member, StatusChange
+
+    def broken_save(self, *args, **kwargs):
+        raise DatabaseError("磁盘已满")
+
+    history_before = StatusChange.objects.count()
+    monkeypatch.setattr(AuditEntry, "save", broken_save)
+    with pytest.raises(DatabaseError):
+        member_services.member_suspend(
+            actor=world.secretary_a, member=world.member, on=dt.date(2026, 1, 5), reason="测试"
+        )
+    assert Member.objects.get(pk=world.member.pk).standing == "normal"
+    assert StatusChange.objects.count() == history_before
+
+
+def test_sensitive_values_never_reach_the_log(db):
+    entry = audit.record(
+        actor=None,
+        action="tests.thing.do",
+        changes={"id_number": ["110101198506150011", "110101198506150033"], "password": "x"},
+    )
+    assert entry.changes == {"id_number": "***", "password": "***"}
