@@ -49,13 +49,16 @@ def decrypt(token: str) -> str:
     kid, sep, body = token.partition("$")
     if not sep or kid not in _keys():
         raise BusinessError("crypto.unknown_key", "加密数据的密钥不可用或数据已损坏")
-    raw = base64.b64decode(body)
-    nonce, ct, tag = raw[:_NONCE], raw[_NONCE:-_TAG], raw[-_TAG:]
-    dec = Cipher(algorithms.SM4(_keys()[kid]), modes.GCM(nonce, tag)).decryptor()
-    dec.authenticate_additional_data(kid.encode())
     try:
+        # Garbled base64 or a value too short to hold nonce and tag is tampering too, not a crash.
+        raw = base64.b64decode(body, validate=True)
+        if len(raw) < _NONCE + _TAG:
+            raise ValueError("ciphertext too short")
+        nonce, ct, tag = raw[:_NONCE], raw[_NONCE:-_TAG], raw[-_TAG:]
+        dec = Cipher(algorithms.SM4(_keys()[kid]), modes.GCM(nonce, tag)).decryptor()
+        dec.authenticate_additional_data(kid.encode())
         return (dec.update(ct) + dec.finalize()).decode("utf-8")
-    except Exception as exc:  # InvalidTag: the ciphertext was altered
+    except Exception as exc:  # InvalidTag, binascii.Error, ValueError: the stored value was altered
         raise BusinessError("crypto.tampered", "加密数据校验失败（可能被篡改）") from exc
 
 
