@@ -23,7 +23,8 @@ class ScopedPermission(permissions.BasePermission):
         if not perm:
             return False
         if request.method in permissions.SAFE_METHODS and not view.require_grant:
-            return True
+            # Own records need no grant; the 三员 never read business data, not even an empty list.
+            return not scope.is_admin(request.user)
         return scope.has_permission(request.user, perm)
 
 
