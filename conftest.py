@@ -186,7 +186,51 @@ def login(client: Any) -> Any:
 
     def _login(user: User | None) -> Any:
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
     return _login
+
+
+def sign_in(client: Any, user: User) -> Any:
+    """Sign ``client`` in as ``user`` with the second factor already passed (administrators need it)."""
+    from dangjian.accounts.middleware import SESSION_MFA_OK
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_MFA_OK] = True
+    session.save()
+    return client
+
+
+# Tables a refused action must leave untouched (``snapshot`` fixture). ``last_login`` is left out: signing a
+# persona in is not the action under test.
+_SNAPSHOT_MODELS = (
+    "orgs.Org",
+    "orgs.Position",
+    "members.Member",
+    "members.StatusChange",
+    "access.Grant",
+    "access.ApiToken",
+    "accounts.User",
+    "audit.AuditEntry",
+    "core.Job",
+)
+
+
+def take_snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of the business and security tables, as plain values (decrypted fields included)."""
+    from django.apps import apps
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for label in _SNAPSHOT_MODELS:
+        model = apps.get_model(label)
+        rows = model._default_manager.order_by("pk").values()
+        out[label] = [{k: v for k, v in row.items() if k != "last_login"} for row in rows]
+    return out
+
+
+@pytest.fixture
+def snapshot(db: Any) -> Any:
+    """``snapshot()`` returns the state of every table a refused action must not change; compare two."""
+    return take_snapshot

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dangjian.accounts.middleware.SessionSecurityMiddleware",
     "dangjian.access.middleware.LoginRequiredMiddleware",
 ]
 
@@ -128,7 +129,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 12 * 3600
+# The security policy (accounts.SecurityPolicy) enforces idle and absolute limits; the cookie outlives them.
+SESSION_COOKIE_AGE = 24 * 3600
 SESSION_COOKIE_SECURE = env_bool("HTTPS")
 CSRF_COOKIE_SECURE = env_bool("HTTPS")
 SECURE_CONTENT_TYPE_NOSNIFF = True

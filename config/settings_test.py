@@ -21,5 +21,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["NAME"] = ":memory:"
-    DATABASES["default"]["OPTIONS"] = {}
+    # A file, not ":memory:", so that live-server tests run requests in parallel on their own connections
+    # (pytest-xdist adds the worker id to the name).
+    # The process id keeps concurrent runs on one machine apart.
+    _test_dir = Path(os.environ["VAR_DIR"])
+    _test_dir.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_dir / f"test_dangjian_{os.getpid()}.sqlite3")}

@@ -7,7 +7,9 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
-from dangjian.access import tokens
+from dangjian.access import scope, tokens
+from dangjian.accounts import policy
+from dangjian.accounts.middleware import password_expired
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -22,6 +24,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = tokens.lookup(header[1].decode("latin-1"))
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("令牌无效或已吊销")
+        user = token.user
+        if scope.is_admin(user):
+            raise exceptions.AuthenticationFailed("管理员账号不能使用 API 令牌")
+        if user.must_change_password or password_expired(user, policy.current().password_max_age_days):
+            raise exceptions.AuthenticationFailed("请先登录平台修改密码")
         if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60:
             type(token).objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, token

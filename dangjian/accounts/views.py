@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dangjian.access import classify, tokens
+from dangjian.access import classify, scope, tokens
 from dangjian.access.models import ApiToken
 from dangjian.accounts.forms import ContactForm, LoginForm, TokenForm
+from dangjian.accounts.middleware import start_session
 from dangjian.audit import services as audit
 from dangjian.core.errors import BusinessError
 from dangjian.members import services as member_services
@@ -26,6 +27,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
         response = super().form_valid(form)
+        start_session(self.request, form.get_user())
         audit.record(actor=form.get_user(), action="accounts.login.success", target=form.get_user())
         return response
 
@@ -89,6 +91,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 @classify.authenticated
 def token_create(request: HttpRequest) -> HttpResponse:
+    if scope.is_admin(request.user):
+        messages.error(request, "管理员账号不能使用 API 令牌（须经动态口令登录）")
+        return HttpResponseRedirect(reverse("accounts:profile"))
     form = TokenForm(request.POST)
     if form.is_valid():
         _, key = tokens.token_create(actor=request.user, user=request.user, name=form.cleaned_data["name"])

@@ -1,0 +1,44 @@
+"""The security policy in force: the 安全管理员's row, or the defaults from settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from dangjian.accounts.models import SecurityPolicy
+
+POLICY_FIELDS = (
+    "password_min_length",
+    "password_min_classes",
+    "password_max_age_days",
+    "password_history",
+    "login_max_failures",
+    "login_lock_minutes",
+    "session_idle_minutes",
+    "session_absolute_hours",
+)
+
+# Lower bounds no setting may go below (SECURITY.md; 等保 level 3).
+MINIMUMS = {
+    "password_min_length": 8,
+    "password_min_classes": 3,
+    "password_history": 1,
+    "login_max_failures": 1,
+    "login_lock_minutes": 1,
+    "session_idle_minutes": 1,
+    "session_absolute_hours": 1,
+    "password_max_age_days": 1,
+}
+
+
+def defaults() -> dict[str, int]:
+    configured: dict[str, int] = getattr(settings, "SECURITY_POLICY_DEFAULTS", {})
+    base = {f: SecurityPolicy._meta.get_field(f).default for f in POLICY_FIELDS}
+    return {**base, **configured}
+
+
+def current() -> SecurityPolicy:
+    """The policy row, created from the defaults the first time it is read."""
+    policy = SecurityPolicy.objects.filter(pk=1).first()
+    if policy is None:
+        policy, _ = SecurityPolicy.objects.get_or_create(pk=1, defaults=defaults())
+    return policy
