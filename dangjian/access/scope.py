@@ -77,7 +77,9 @@ def scope_for(user: Any, permission: str) -> Scope:
             subtrees.append(grant.org.path)
         else:
             nodes.append(grant.org_id)  # type: ignore[arg-type]
-    self_id = user.pk if permission in SELF_PERMISSIONS and getattr(user, "is_authenticated", False) else None
+    # Own records, like grants, stop with the account (an inactive user sees nothing).
+    own = permission in SELF_PERMISSIONS and getattr(user, "is_authenticated", False) and user.is_active
+    self_id = user.pk if own else None
     # Collapse subtrees already covered by a shorter path.
     subtrees.sort(key=len)
     kept: list[str] = []
