@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from dangjian.access import classify, scope, tokens
@@ -15,10 +16,12 @@ from dangjian.accounts.forms import ContactForm, LoginForm, TokenForm
 from dangjian.accounts.middleware import start_session
 from dangjian.audit import services as audit
 from dangjian.core.errors import BusinessError
+from dangjian.core.ratelimit import ratelimit
 from dangjian.members import services as member_services
 from dangjian.members.selectors import member_get_own
 
 
+@method_decorator(ratelimit("login"), name="dispatch")
 class LoginView(auth_views.LoginView):
     access = classify.PUBLIC
     template_name = "accounts/login.html"
@@ -90,6 +93,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @classify.authenticated
+@ratelimit("token")
 def token_create(request: HttpRequest) -> HttpResponse:
     if scope.is_admin(request.user):
         messages.error(request, "管理员账号不能使用 API 令牌（须经动态口令登录）")

@@ -62,3 +62,19 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class RateCounter(models.Model):
+    """Requests per key in a fixed time window, shared by every process through the database."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_key_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.count}"
