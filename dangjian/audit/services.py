@@ -28,8 +28,17 @@ def _clean(changes: dict[str, Any] | None) -> dict[str, Any]:
         elif isinstance(value, (list, tuple)) and len(value) == 2 and key in SENSITIVE_KEYS:
             out[key] = [_REDACTED, _REDACTED]
         else:
-            out[key] = value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
+            out[key] = _plain(value)
     return out
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: scalars stay, lists and tuples keep plain items (dates become text)."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 def record(
