@@ -188,6 +188,7 @@ LOGGING = {
 
 # Local practice [C] defaults from DOMAIN.md that the foundation needs (later: editable configuration).
 BRANCH_MAX_MEMBERS = 50
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "184"))  # ≥ 184 (6 months) enforced
 ELECTION_REMINDER_MONTHS = 3  # 换届 reminder ahead of the term's end [C]
 IMPORT_BACKGROUND_THRESHOLD = int(os.environ.get("IMPORT_BACKGROUND_THRESHOLD", "500"))
 DEMO_PASSWORD = "Dangjian@2026" if DEMO_MODE else ""

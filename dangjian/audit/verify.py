@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dangjian.audit.models import AuditChainHead, AuditEntry
+from dangjian.audit.retention import PURGE_ACTION
 from dangjian.audit.services import entry_mac
 
 
@@ -45,6 +46,19 @@ def verify_chain(*, progress: Callable[[int], None] | None = None, batch: int = 
         last_seq = chunk[-1].seq
         if progress:
             progress(checked)
+    # The oldest remaining entry must be the one right after the last lawful purge.
+    purge = (
+        AuditEntry.objects.filter(action=PURGE_ACTION)
+        .order_by("-seq")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    first = AuditEntry.objects.order_by("seq").values_list("seq", flat=True).first()
+    expected_first = int(purge["purged_through"]) + 1 if purge else 1
+    if first is not None and first != expected_first:
+        return ChainReport(
+            checked, False, f"第 {expected_first} 条审计记录缺失（最早的记录为第 {first} 条）", expected_first
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.seq != (prev_seq or 0):
         missing = (prev_seq or 0) + 1

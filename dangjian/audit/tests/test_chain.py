@@ -87,3 +87,47 @@ def test_sensitive_values_never_reach_the_log(db):
         changes={"id_number": ["110101198506150011", "110101198506150033"], "password": "x"},
     )
     assert entry.changes == {"id_number": "***", "password": "***"}
+
+
+def test_purge_removes_only_entries_older_than_the_retention_and_keeps_the_chain_valid(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangjian.audit import retention
+
+    now = timezone.now()
+    days = retention.retention_days()
+    for age in (days + 30, days + 10, days - 1, 1):
+        entry = audit.record(actor=None, action="tests.thing.do")
+        # created_at is covered by the MAC: re-sign after back-dating, as if written then
+        entry.created_at = now - dt.timedelta(days=age)
+        entry.mac = audit.entry_mac(entry)
+        AuditEntry.objects.filter(pk=entry.pk).update(created_at=entry.created_at, mac=entry.mac)
+    # rebuild the links after re-signing
+    prev = ""
+    for e in AuditEntry.objects.order_by("seq"):
+        e.prev_mac = prev
+        e.mac = audit.entry_mac(e)
+        AuditEntry.objects.filter(pk=e.pk).update(prev_mac=e.prev_mac, mac=e.mac)
+        prev = e.mac
+    AuditChainHead.objects.update(mac=prev)
+    assert retention.purge(now=now) == 2
+    remaining = list(AuditEntry.objects.order_by("seq").values_list("seq", "action"))
+    assert remaining == [(3, "tests.thing.do"), (4, "tests.thing.do"), (5, retention.PURGE_ACTION)]
+    assert verify_chain().ok
+    assert retention.purge(now=now) == 0  # nothing younger than the retention is ever removed
+
+
+def test_deleting_the_oldest_entries_outside_a_purge_is_detected(chain):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE seq <= 2")
+    report = verify_chain()
+    assert not report.ok and report.seq == 1
+
+
+def test_retention_below_six_months_is_not_honoured(settings):
+    from dangjian.audit import retention
+
+    settings.AUDIT_RETENTION_DAYS = 30
+    assert retention.retention_days() == 184
