@@ -132,8 +132,17 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 SESSION_COOKIE_HTTPONLY = True
 # The security policy (accounts.SecurityPolicy) enforces idle and absolute limits; the cookie outlives them.
 SESSION_COOKIE_AGE = 24 * 3600
-SESSION_COOKIE_SECURE = env_bool("HTTPS")
-CSRF_COOKIE_SECURE = env_bool("HTTPS")
+HTTPS = env_bool("HTTPS", PRODUCTION)  # production is served over HTTPS (等保: encrypted transport)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "same-origin"
