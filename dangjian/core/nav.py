@@ -23,6 +23,7 @@ _ITEMS: list[tuple[str, str, str, str | None, bool]] = [
     ("首页", "core:home", "house", None, False),
     ("组织架构", "orgs:org_tree", "diagram-3", "orgs.view", False),
     ("党员名册", "members:member_list", "people", "members.view", False),
+    ("导入党员", "members:import_create", "upload", "members.import", False),
     ("角色授权", "access:grant_list", "shield-lock", "access.manage", False),
     ("审计日志", "audit:entry_list", "journal-text", "audit.view", False),
     ("我的档案", "accounts:profile", "person-vcard", None, False),
