@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -183,6 +184,11 @@ class MemberEditView(ScopedViewMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         member = self.get_scoped_object(pk)
         initial = {f: getattr(member, f) for f in MemberForm.base_fields}
+        # The form holds the full identity number, phone and address: an unmasked view, audited as a reveal.
+        try:
+            initial.update(services.member_reveal(actor=request.user, member=member))
+        except BusinessError as exc:
+            raise PermissionDenied(exc.message) from exc
         return render(
             request, "members/member_form.html", {"form": MemberForm(initial=initial), "member": member}
         )
