@@ -2,8 +2,9 @@
 
 Each org-owned model declares once how it reaches its organisation, with ``scope_org_field`` (a lookup path
 to an ``orgs.Org``, or ``""`` for the Org model itself) and optionally ``scope_self_field`` (a lookup path to
-the owning user, for the permissions in ``roles.SELF_PERMISSIONS``). ``restrict()`` turns a user's grants into
-one filter. A subtree is one prefix match on the materialized path.
+the owning user). The owner sees their own rows for the permissions in ``roles.SELF_PERMISSIONS``, or for
+every permission when the model sets ``scope_self_always = True`` (e.g. a user's own background jobs).
+``restrict()`` turns a user's grants into one filter. A subtree is one indexed range on the materialized path.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 from dangjian.access.models import Grant
@@ -29,16 +30,21 @@ class Scope:
     everywhere: bool = False
     subtrees: tuple[str, ...] = ()  # org paths whose whole subtree is covered
     nodes: tuple[int, ...] = ()  # org ids covered without their subtree
-    self_user_id: int | None = None  # own records (SELF_PERMISSIONS)
+    user_id: int | None = None  # the (active) user, for their own rows
     roles: frozenset[str] = field(default_factory=frozenset)
+    permission: str = ""
 
     @property
     def has_grant(self) -> bool:
         return self.everywhere or bool(self.subtrees or self.nodes)
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.has_grant and self.self_user_id is None
+    def owner_id_for(self, model: type[models.Model]) -> int | None:
+        """The user id whose own rows of ``model`` are visible under this scope, if any."""
+        if not getattr(model, "scope_self_field", None):
+            return None
+        if self.permission in SELF_PERMISSIONS or getattr(model, "scope_self_always", False):
+            return self.user_id
+        return None
 
 
 def user_grants(user: Any) -> list[Grant]:
@@ -78,7 +84,7 @@ def scope_for(user: Any, permission: str) -> Scope:
         else:
             nodes.append(grant.org_id)  # type: ignore[arg-type]
     # Own records, like grants, stop with the account (an inactive user sees nothing).
-    own = permission in SELF_PERMISSIONS and getattr(user, "is_authenticated", False) and user.is_active
+    own = getattr(user, "is_authenticated", False) and user.is_active
     self_id = user.pk if own else None
     # Collapse subtrees already covered by a shorter path.
     subtrees.sort(key=len)
@@ -86,7 +92,7 @@ def scope_for(user: Any, permission: str) -> Scope:
     for p in subtrees:
         if not any(p.startswith(k) for k in kept):
             kept.append(p)
-    return Scope(everywhere, tuple(kept), tuple(nodes), self_id, frozenset(roles))
+    return Scope(everywhere, tuple(kept), tuple(nodes), self_id, frozenset(roles), permission)
 
 
 def has_permission(user: Any, permission: str) -> bool:
@@ -110,6 +116,18 @@ def _org_prefix(model: type[models.Model]) -> str:
     return org_field
 
 
+def subtree_q(path_lookup: str, path: str) -> Q:
+    """Rows whose organisation path lies under ``path`` (inclusive).
+
+    On PostgreSQL a ``LIKE 'path%'`` uses the pattern index Django creates for the unique ``path``; SQLite
+    does not use an index for Django's case-insensitive LIKE, so there it is the equivalent range (paths use
+    the alphabet 0-9A-Z, all below ``~`` in binary order).
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{path_lookup}__gte": path, f"{path_lookup}__lt": path + "~"})
+    return Q(**{f"{path_lookup}__startswith": path})
+
+
 def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
     """The filter for ``scope`` on ``model``; ``None`` means no restriction."""
     if scope.everywhere:
@@ -119,19 +137,19 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
     id_lookup = org_field if org_field else "pk"
     q = Q(pk__in=[])
     for path in scope.subtrees:
-        q |= Q(**{f"{path_lookup}__startswith": path})
+        q |= subtree_q(path_lookup, path)
     if scope.nodes:
         q |= Q(**{f"{id_lookup}__in": list(scope.nodes)})
-    self_field = getattr(model, "scope_self_field", None)
-    if scope.self_user_id is not None and self_field:
-        q |= Q(**{self_field: scope.self_user_id})
+    owner = scope.owner_id_for(model)
+    if owner is not None:
+        q |= Q(**{model.scope_self_field: owner})  # type: ignore[attr-defined]
     return q
 
 
 def restrict(queryset: models.QuerySet[M], user: Any, permission: str) -> models.QuerySet[M]:
     """``queryset`` limited to what ``user`` may see with ``permission``. The one scope filter."""
     scope = scope_for(user, permission)
-    if scope.is_empty:
+    if not scope.has_grant and scope.owner_id_for(queryset.model) is None:
         return queryset.none()
     q = scope_q(queryset.model, scope)
     return queryset if q is None else queryset.filter(q)

@@ -1,6 +1,8 @@
-"""Domain-free models: background jobs with visible progress."""
+"""Domain-free models: background jobs with visible progress, rate counters, uploaded files."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -44,6 +46,7 @@ class Job(models.Model):
 
     scope_org_field = "org"
     scope_self_field = "created_by"
+    scope_self_always = True  # whoever started a job may always follow it
 
     class Meta:
         verbose_name = "后台任务"
@@ -78,3 +81,62 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window_start}: {self.count}"
+
+
+class FileKind(models.TextChoices):
+    IMAGE = "image", "图片"
+    VIDEO = "video", "视频"
+    DOCUMENT = "document", "文档"
+    AUDIO = "audio", "音频"
+
+
+class StoredFile(models.Model):
+    """One uploaded file that passed the upload pipeline (``dangjian.core.uploads``), kept in private storage.
+
+    Rules (SECURITY.md "Uploads", "The anonymous mailbox"):
+    - written only by ``uploads.file_store`` and removed only by ``uploads.file_delete``;
+    - ``storage_name`` and ``public_id`` are random (``secrets.token_urlsafe``); the user's file name never
+      reaches a path or a URL, only ``display_name`` after sanitising, and not even that for anonymous files;
+    - ``content_type`` and ``kind`` were decided from the content, never from the name or the browser;
+    - ``sha256`` is the digest of the bytes in storage (the ciphertext when ``encrypted``), checked on read;
+    - anonymous files (``anonymous``) hold no uploader and no time of day: ``created_at`` is empty and only
+      ``created_on`` is kept. The primary key is a random UUID so that row order cannot reveal the time.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    public_id = models.CharField("下载编号", max_length=64, unique=True)
+    storage_name = models.CharField("存储名", max_length=200, unique=True)
+    display_name = models.CharField("文件名", max_length=120, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=FileKind.choices)
+    content_type = models.CharField("内容类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    width = models.PositiveIntegerField("宽（像素）", null=True, blank=True)
+    height = models.PositiveIntegerField("高（像素）", null=True, blank=True)
+    purpose = models.CharField("用途", max_length=50, db_index=True)
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    encrypted = models.BooleanField("加密存储", default=False)
+    anonymous = models.BooleanField("匿名", default=False)
+    created_on = models.DateField("上传日期", db_index=True)
+    created_at = models.DateTimeField("上传时间", null=True, blank=True)
+
+    scope_org_field = "org"
+    scope_self_field = "uploader"
+
+    class Meta:
+        verbose_name = "上传文件"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_on"]
+
+    def __str__(self) -> str:
+        return self.display_name or f"{self.get_kind_display()}（{self.created_on:%Y-%m-%d}）"

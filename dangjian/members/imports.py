@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from dangjian.access import scope
 from dangjian.access.roles import permissions_of
@@ -348,14 +348,9 @@ def member_import(
 def import_job_list(*, user: Any) -> QuerySet[Job]:
     """Import jobs the user may see: their own, plus those of organisations in their ``members.import``
     scope."""
-    qs = Job.objects.filter(kind=JOB_KIND).select_related("created_by", "org")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    s = scope.scope_for(user, PERMISSION)
-    if s.everywhere:
-        return qs
-    q = scope.scope_q(Job, s) or Q()
-    return qs.filter(q | Q(created_by_id=user.pk))
+    return scope.restrict(
+        Job.objects.filter(kind=JOB_KIND).select_related("created_by", "org"), user, PERMISSION
+    )
 
 
 def _job_org(actor: Any) -> Org | None:
@@ -395,7 +390,8 @@ def import_job_submit(*, actor: Any, upload: Any, dry_run: bool, skip_invalid: b
         from dangjian.members.tasks import import_members_task
 
         Job.objects.filter(pk=job.pk).update(total=max(rows - 1, 1), message="排队中，等待后台处理")
-        import_members_task(job.pk)
+        job_id = job.pk
+        transaction.on_commit(lambda: import_members_task(job_id))
         job.refresh_from_db()
     else:
         import_job_run(job_id=job.pk)

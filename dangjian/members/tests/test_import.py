@@ -408,7 +408,9 @@ def test_web_skip_invalid_checkbox_imports_only_valid_rows(world, login, media):
     assert Member.objects.filter(name="好").exists()
 
 
-def test_a_large_file_runs_as_a_background_job(world, login, media, settings, monkeypatch):
+def test_a_large_file_runs_as_a_background_job(
+    world, login, media, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.IMPORT_BACKGROUND_THRESHOLD = 2
     queued: list[int] = []
     task = tasks.import_members_task
@@ -419,7 +421,11 @@ def test_a_large_file_runs_as_a_background_job(world, login, media, settings, mo
 
     monkeypatch.setattr(tasks, "import_members_task", spy)
     client = login(world.secretary_a)
-    client.post(reverse("members:import_create"), {"file": upload([person(f"后台{i}") for i in range(4)])})
+    # The job is queued only once its row is committed (transaction.on_commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("members:import_create"), {"file": upload([person(f"后台{i}") for i in range(4)])}
+        )
     job = Job.objects.get()
     assert queued == [job.pk]
     assert job.status == JobStatus.SUCCEEDED and job.result["created"] == 4 and job.percent == 100
