@@ -37,8 +37,6 @@ def defaults() -> dict[str, int]:
 
 
 def current() -> SecurityPolicy:
-    """The policy row, created from the defaults the first time it is read."""
-    policy = SecurityPolicy.objects.filter(pk=1).first()
-    if policy is None:
-        policy, _ = SecurityPolicy.objects.get_or_create(pk=1, defaults=defaults())
-    return policy
+    """The policy row, or (until the 安全管理员 first saves it) an unsaved one with the defaults: reading
+    the policy never writes."""
+    return SecurityPolicy.objects.filter(pk=1).first() or SecurityPolicy(pk=1, **defaults())
