@@ -1,4 +1,4 @@
-"""Settings for 智慧党建云平台: one file, driven by the environment (see docs/deployment in README)."""
+"""Settings for 智慧党建云平台: one file, driven by the environment (see "Configuration" in README.md)."""
 
 from __future__ import annotations
 
@@ -129,6 +129,16 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
+# Uploads (dangjian.core.uploads, docs/uploads.md): kept outside every served path, under random names, and
+# served only by the authorised download view. Any Django storage fits (e.g. S3 through django-storages);
+# a FileSystemStorage without a location uses PRIVATE_MEDIA_ROOT with files 0600 and folders 0700.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+UPLOAD_STORAGE = {
+    "BACKEND": os.environ.get("UPLOAD_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": {},
+}
+UPLOAD_ANONYMOUS_RATE = (300, 600)  # anonymous uploads share one bucket: no address is ever counted
+
 SESSION_COOKIE_HTTPONLY = True
 # The security policy (accounts.SecurityPolicy) enforces idle and absolute limits; the cookie outlives them.
 SESSION_COOKIE_AGE = 24 * 3600
@@ -196,7 +206,6 @@ LOGGING = {
 }
 
 # Local practice [C] defaults from DOMAIN.md that the foundation needs (later: editable configuration).
-BRANCH_MAX_MEMBERS = 50
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "184"))  # ≥ 184 (6 months) enforced
 ELECTION_REMINDER_MONTHS = 3  # 换届 reminder ahead of the term's end [C]
 IMPORT_BACKGROUND_THRESHOLD = int(os.environ.get("IMPORT_BACKGROUND_THRESHOLD", "500"))

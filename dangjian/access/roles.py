@@ -28,7 +28,7 @@ _ORG_WORK = {
     "members.view_sensitive",
     "members.import",
     "members.export",
-    "positions.change",
+    "orgs.appoint",
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {

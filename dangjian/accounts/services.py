@@ -143,7 +143,8 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
         return user
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="accounts.user." + ("enable" if active else "disable"), target=user)
+    action = "accounts.user.enable" if active else "accounts.user.disable"
+    audit.record(actor=actor, action=action, target=user)
     return user
 
 

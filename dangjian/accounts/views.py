@@ -50,7 +50,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated:
-            audit.record(actor=request.user, action="accounts.logout", target=request.user)
+            audit.record(actor=request.user, action="accounts.session.end", target=request.user)
         return super().post(request, *args, **kwargs)
 
 

@@ -18,17 +18,17 @@ class NavItem:
     active: bool
 
 
-# (label, url name, icon, permission or None for everyone signed in, needs a member record)
-_ITEMS: list[tuple[str, str, str, str | None, bool]] = [
-    ("首页", "core:home", "house", None, False),
-    ("组织架构", "orgs:org_tree", "diagram-3", "orgs.view", False),
-    ("党员名册", "members:member_list", "people", "members.view", False),
-    ("导入党员", "members:import_create", "upload", "members.import", False),
-    ("用户管理", "accounts:user_list", "person-gear", "accounts.manage", False),
-    ("角色授权", "access:grant_list", "shield-lock", "access.manage", False),
-    ("安全策略", "accounts:policy", "shield-check", "access.manage", False),
-    ("审计日志", "audit:entry_list", "journal-text", "audit.view", False),
-    ("我的档案", "accounts:profile", "person-vcard", None, False),
+# (label, url name, icon, permission or None for everyone signed in)
+_ITEMS: list[tuple[str, str, str, str | None]] = [
+    ("首页", "core:home", "house", None),
+    ("组织架构", "orgs:org_tree", "diagram-3", "orgs.view"),
+    ("党员名册", "members:member_list", "people", "members.view"),
+    ("导入党员", "members:import_create", "upload", "members.import"),
+    ("用户管理", "accounts:user_list", "person-gear", "accounts.manage"),
+    ("角色授权", "access:grant_list", "shield-lock", "access.manage"),
+    ("安全策略", "accounts:policy", "shield-check", "access.manage"),
+    ("审计日志", "audit:entry_list", "journal-text", "audit.view"),
+    ("我的档案", "accounts:profile", "person-vcard", None),
 ]
 
 
@@ -36,7 +36,7 @@ def navigation_for(user: Any, path: str) -> list[NavItem]:
     """The entries the user may open; the one whose address is the longest prefix of ``path`` is active."""
     visible = [
         (label, reverse(name), icon)
-        for label, name, icon, perm, _ in _ITEMS
+        for label, name, icon, perm in _ITEMS
         if perm is None or scope.has_permission(user, perm)
     ]
     matches = [url for _, url, _ in visible if (path == url if url == "/" else path.startswith(url))]

@@ -7,10 +7,22 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
+from dangjian.access import scope
 from dangjian.core import crypto, idcard
 from dangjian.members.choices import Category, Education, Gender, MemberStatus, Standing
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
+
+
+def member_search_q(value: str) -> Q:
+    """Search by name (part), or by a full identity number or phone through their blind indexes."""
+    cond = Q(name__contains=value)
+    number = idcard.normalize(value)
+    if len(number) == 18:
+        cond |= Q(id_number_index=crypto.blind_index(number, purpose="member.id_number"))
+    if value.isdigit() and len(value) >= 7:
+        cond |= Q(phone_index=crypto.blind_index(value, purpose="member.phone"))
+    return cond
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -42,18 +54,10 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
         value = value.strip()
-        if not value:
-            return queryset
-        cond = Q(name__contains=value)
-        number = idcard.normalize(value)
-        if len(number) == 18:
-            cond |= Q(id_number_index=crypto.blind_index(number, purpose="member.id_number"))
-        if value.isdigit() and len(value) >= 7:
-            cond |= Q(phone_index=crypto.blind_index(value, purpose="member.phone"))
-        return queryset.filter(cond)
+        return queryset.filter(member_search_q(value)) if value else queryset
 
     def filter_org(self, queryset: QuerySet[Member], name: str, value: Any) -> QuerySet[Member]:
         org = Org.objects.filter(pk=value).only("path").first()
         if org is None:
             return queryset.none()
-        return queryset.filter(org__path__startswith=org.path)
+        return queryset.filter(scope.subtree_q("org__path", org.path))

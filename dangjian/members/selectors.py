@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from dangjian.access import scope
-from dangjian.core import crypto, idcard
+from dangjian.members.filters import member_search_q
 from dangjian.members.models import Member
 
 
@@ -24,13 +24,7 @@ def member_list(
         qs = qs.filter(exit_kind="")
     f = filters or {}
     if q := str(f.get("q") or "").strip():
-        number = idcard.normalize(q)
-        cond = Q(name__contains=q)
-        if len(number) == 18:
-            cond |= Q(id_number_index=crypto.blind_index(number, purpose="member.id_number"))
-        if q.isdigit() and len(q) >= 7:
-            cond |= Q(phone_index=crypto.blind_index(q, purpose="member.phone"))
-        qs = qs.filter(cond)
+        qs = qs.filter(member_search_q(q))
     return qs
 
 

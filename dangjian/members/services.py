@@ -273,7 +273,7 @@ def member_restore(*, actor: Any, member: Member, on: dt.date, reason: str) -> M
 @transaction.atomic
 def member_mark_lost_contact(*, actor: Any, member: Member, since: dt.date, reason: str = "") -> Member:
     """认定为失联党员 from ``since`` (the clock for 停止党籍 after 6 months starts there).
-    Audit: members.member.lost_contact."""
+    Audit: members.member.mark_lost_contact."""
     _require_member(actor, member)
     if member.lost_contact:
         raise BusinessError("members.already_lost", "该党员已登记为失联党员")
@@ -282,7 +282,7 @@ def member_mark_lost_contact(*, actor: Any, member: Member, since: dt.date, reas
     _history(member, ChangeKind.LOST_CONTACT, since, actor, reason)
     audit.record(
         actor=actor,
-        action="members.member.lost_contact",
+        action="members.member.mark_lost_contact",
         target=member,
         org_path=member.org.path,
         changes={"lost_contact_on": str(since)},
@@ -292,7 +292,7 @@ def member_mark_lost_contact(*, actor: Any, member: Member, since: dt.date, reas
 
 @transaction.atomic
 def member_mark_contact_restored(*, actor: Any, member: Member, on: dt.date, reason: str = "") -> Member:
-    """失联党员恢复联系. Audit: members.member.contact_restored."""
+    """失联党员恢复联系. Audit: members.member.restore_contact."""
     _require_member(actor, member)
     if not member.lost_contact:
         raise BusinessError("members.not_lost", "该党员不是失联党员")
@@ -300,14 +300,14 @@ def member_mark_contact_restored(*, actor: Any, member: Member, on: dt.date, rea
     member.save(update_fields=["lost_contact", "lost_contact_on", "updated_at"])
     _history(member, ChangeKind.CONTACT_RESTORED, on, actor, reason)
     audit.record(
-        actor=actor, action="members.member.contact_restored", target=member, org_path=member.org.path
+        actor=actor, action="members.member.restore_contact", target=member, org_path=member.org.path
     )
     return member
 
 
 @transaction.atomic
 def member_start_mobile(*, actor: Any, member: Member, on: dt.date, destination: str) -> Member:
-    """登记为流动党员 (外出流向 required; 教管条例 第三十二条). Audit: members.member.mobile_start."""
+    """登记为流动党员 (外出流向 required; 教管条例 第三十二条). Audit: members.member.start_mobile."""
     _require_member(actor, member)
     if member.mobile:
         raise BusinessError("members.already_mobile", "该党员已登记为流动党员")
@@ -318,7 +318,7 @@ def member_start_mobile(*, actor: Any, member: Member, on: dt.date, destination:
     _history(member, ChangeKind.MOBILE_STARTED, on, actor, destination=member.mobile_destination)
     audit.record(
         actor=actor,
-        action="members.member.mobile_start",
+        action="members.member.start_mobile",
         target=member,
         org_path=member.org.path,
         changes={"mobile_destination": member.mobile_destination},
@@ -328,14 +328,14 @@ def member_start_mobile(*, actor: Any, member: Member, on: dt.date, destination:
 
 @transaction.atomic
 def member_end_mobile(*, actor: Any, member: Member, on: dt.date) -> Member:
-    """流动结束. Audit: members.member.mobile_end."""
+    """流动结束. Audit: members.member.end_mobile."""
     _require_member(actor, member)
     if not member.mobile:
         raise BusinessError("members.not_mobile", "该党员不是流动党员")
     member.mobile, member.mobile_destination = False, ""
     member.save(update_fields=["mobile", "mobile_destination", "updated_at"])
     _history(member, ChangeKind.MOBILE_ENDED, on, actor)
-    audit.record(actor=actor, action="members.member.mobile_end", target=member, org_path=member.org.path)
+    audit.record(actor=actor, action="members.member.end_mobile", target=member, org_path=member.org.path)
     return member
 
 

@@ -12,12 +12,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
 
 from dangjian.access.views import ScopedViewMixin
 from dangjian.core import excel
 from dangjian.core.errors import BusinessError
 from dangjian.core.models import Job
+from dangjian.core.ratelimit import ratelimit
 from dangjian.members import excel as member_excel
 from dangjian.members import imports
 from dangjian.members.filters import MemberFilter
@@ -78,6 +80,7 @@ class ImportCreateView(_ImportJobView):
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._page(ImportForm())
 
+    @method_decorator(ratelimit("upload"))
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -148,6 +151,7 @@ class MemberExportView(ScopedViewMixin, View):
     def base_queryset(self) -> QuerySet[Member]:
         return Member.objects.select_related("org")
 
+    @method_decorator(ratelimit("export", methods=("GET",)))
     def get(self, request: HttpRequest) -> HttpResponse:
         qs = cast(MemberQuerySet, self.get_queryset())
         if request.GET.get("include_exited") != "1":

@@ -65,7 +65,7 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
     today = today or dt.date.today()
     orgs = org_list(user=user)
     if root is not None:
-        orgs = orgs.filter(path__startswith=root.path)
+        orgs = orgs.filter(scope.subtree_q("path", root.path))
     nodes = [TreeNode(org=o, depth=o.depth) for o in orgs.order_by("path")]
     if not nodes:
         return []
@@ -86,7 +86,6 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
             org__in=orgs.values("pk"), title="secretary", ended_on__isnull=True
         ).values_list("org_id", "member__name")
     )
-    max_members = getattr(settings, "BRANCH_MAX_MEMBERS", rules.BRANCH_MAX_MEMBERS)
     reminder_months = getattr(settings, "ELECTION_REMINDER_MONTHS", 3)
     for node in nodes:
         node.secretary = secretaries.get(node.org.pk, "")
@@ -97,7 +96,7 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
             full_members=node.total.full,
             elected_on=node.org.elected_on,
             today=today,
-            max_members=max_members,
+            max_members=rules.BRANCH_MAX_MEMBERS,
             reminder_months=reminder_months,
         )
     return nodes

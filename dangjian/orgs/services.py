@@ -207,7 +207,7 @@ def position_assign(
     Rules: the member must belong to the organisation's subtree (or be in its scope); a 党小组 has only a
     组长; a branch without a 支委会 has only a 书记 and 副书记 (支部条例 第九条). Audit: orgs.position.assign.
     """
-    _require(actor, "positions.change", org)
+    _require(actor, "orgs.appoint", org)
     if title not in PositionTitle.values:
         raise BusinessError("orgs.bad_title", "未知职务")
     if not member.org.path.startswith(org.path) and not org.path.startswith(member.org.path):
@@ -248,7 +248,7 @@ def position_assign(
 @transaction.atomic
 def position_end(*, actor: Any, position: Position, ended_on: dt.date) -> Position:
     """End a position. Audit: orgs.position.end."""
-    _require(actor, "positions.change", position.org)
+    _require(actor, "orgs.appoint", position.org)
     if position.ended_on is not None:
         raise BusinessError("orgs.position_ended", "该职务已离任")
     if ended_on < position.started_on:

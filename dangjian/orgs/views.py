@@ -64,7 +64,7 @@ class OrgDetailView(ScopedViewMixin, View):
         node = next(iter(selectors.org_tree(user=request.user, root=org)), None)
         children = (
             selectors.org_list(user=request.user)
-            .filter(path__startswith=org.path, depth=org.depth + 1)
+            .filter(scope.subtree_q("path", org.path), depth=org.depth + 1)
             .order_by("path")
         )
         user = request.user
@@ -84,7 +84,7 @@ class OrgDetailView(ScopedViewMixin, View):
                 )[:30],
                 "can_change": scope.org_in_scope(user, "orgs.change", org),
                 "can_manage": scope.org_in_scope(user, "orgs.manage", org),
-                "can_positions": scope.org_in_scope(user, "positions.change", org),
+                "can_positions": scope.org_in_scope(user, "orgs.appoint", org),
                 "can_members": scope.org_in_scope(user, "members.view", org),
             },
         )
@@ -148,7 +148,7 @@ class _OrgTargetView(ScopedViewMixin, View):
     def targets(self, org: Org) -> QuerySet[Org]:
         return (
             selectors.org_list(user=self.request.user, permission="orgs.manage")
-            .exclude(path__startswith=org.path)
+            .exclude(scope.subtree_q("path", org.path))
             .order_by("path")
         )
 
@@ -197,14 +197,14 @@ class OrgMergeView(_OrgTargetView):
 
 class PositionAssignView(ScopedViewMixin, View):
     model = Org
-    permission = "positions.change"
+    permission = "orgs.appoint"
 
     def _members(self, org: Org) -> list[Any]:
         branch = org if org.kind != "group" else Org.objects.get_parent(org)
         assert branch is not None
         return list(
             scope.restrict(Member.objects.active(), self.request.user, "members.view")
-            .filter(org__path__startswith=branch.path)
+            .filter(scope.subtree_q("org__path", branch.path))
             .order_by("name")
             .values_list("pk", "name")[:2000]
         )
@@ -245,7 +245,7 @@ class PositionAssignView(ScopedViewMixin, View):
 
 class PositionEndView(ScopedViewMixin, View):
     model = Position
-    permission = "positions.change"
+    permission = "orgs.appoint"
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:

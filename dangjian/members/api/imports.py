@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from dangjian.access.api import ScopedViewSet
 from dangjian.core.models import Job
+from dangjian.core.ratelimit import ratelimit
 from dangjian.members import imports
 
 
@@ -71,6 +72,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         request={"multipart/form-data": ImportUploadSerializer},
         responses={201: ImportJobSerializer, 202: ImportJobSerializer},
     )
+    @ratelimit("upload")
     def create(self, request: Request) -> Response:
         """上传并导入（小文件当场完成；大文件转入后台，轮询 GET /imports/{id}/ 查看进度和逐行报告）。"""
         s = ImportUploadSerializer(data=request.data)

@@ -148,3 +148,4 @@ class StatusChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_fields = ["member", "kind"]
     permission = "members.view"
     write_permission = "members.change"
+    require_grant = False  # a member reads their own history

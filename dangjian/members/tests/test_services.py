@@ -444,12 +444,12 @@ def test_lost_contact_then_contact_restored(world):
     )
     member = fresh(world.member)
     assert (member.lost_contact, member.lost_contact_on) == (True, ON)
-    changed(member, ChangeKind.LOST_CONTACT, ON, "members.member.lost_contact", world.secretary_a)
+    changed(member, ChangeKind.LOST_CONTACT, ON, "members.member.mark_lost_contact", world.secretary_a)
     later = ON + dt.timedelta(days=10)
     services.member_mark_contact_restored(actor=world.secretary_a, member=member, on=later)
     member = fresh(world.member)
     assert (member.lost_contact, member.lost_contact_on) == (False, None)
-    changed(member, ChangeKind.CONTACT_RESTORED, later, "members.member.contact_restored", world.secretary_a)
+    changed(member, ChangeKind.CONTACT_RESTORED, later, "members.member.restore_contact", world.secretary_a)
 
 
 def test_contact_refusals_change_nothing(world, snapshot):
@@ -479,7 +479,7 @@ def test_mobile_member_starts_and_ends(world):
     member = fresh(world.member)
     assert (member.mobile, member.mobile_destination) == (True, "广东深圳")
     assert changed(
-        member, ChangeKind.MOBILE_STARTED, ON, "members.member.mobile_start", world.secretary_a
+        member, ChangeKind.MOBILE_STARTED, ON, "members.member.start_mobile", world.secretary_a
     ).detail == {"destination": "广东深圳"}
     services.member_end_mobile(actor=world.secretary_a, member=member, on=ON + dt.timedelta(days=200))
     member = fresh(world.member)
@@ -488,7 +488,7 @@ def test_mobile_member_starts_and_ends(world):
         member,
         ChangeKind.MOBILE_ENDED,
         ON + dt.timedelta(days=200),
-        "members.member.mobile_end",
+        "members.member.end_mobile",
         world.secretary_a,
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -24,22 +23,8 @@ from dangjian.orgs.api.serializers import (
     PositionEndSerializer,
     PositionSerializer,
 )
+from dangjian.orgs.filters import OrgFilter
 from dangjian.orgs.models import Org, Position
-
-
-class OrgFilter(django_filters.FilterSet):
-    kind = django_filters.CharFilter()
-    is_active = django_filters.BooleanFilter()
-    under = django_filters.NumberFilter(label="某组织的下级（含自身）", method="filter_under")
-    q = django_filters.CharFilter(field_name="name", lookup_expr="contains")
-
-    class Meta:
-        model = Org
-        fields = ["kind", "is_active", "under", "q"]
-
-    def filter_under(self, queryset: Any, name: str, value: int) -> Any:
-        org = Org.objects.filter(pk=value).first()
-        return queryset.filter(path__startswith=org.path) if org else queryset.none()
 
 
 class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -100,13 +85,13 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     serializer_class = PositionSerializer
     filterset_fields = ["org", "member", "title"]
     permission = "orgs.view"
-    write_permission = "positions.change"
+    write_permission = "orgs.appoint"
 
     def create(self, request: Request) -> Response:
         s = PositionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         org = get_object_or_404(
-            scope.restrict(Org.objects.all(), request.user, "positions.change"), pk=s.validated_data["org"].pk
+            scope.restrict(Org.objects.all(), request.user, "orgs.appoint"), pk=s.validated_data["org"].pk
         )
         member = get_object_or_404(
             scope.restrict(Member.objects.all(), request.user, "members.view"),
@@ -126,7 +111,7 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: Any = None) -> Response:
         position = get_object_or_404(
-            scope.restrict(Position.objects.all(), request.user, "positions.change"), pk=pk
+            scope.restrict(Position.objects.all(), request.user, "orgs.appoint"), pk=pk
         )
         s = PositionEndSerializer(data=request.data)
         s.is_valid(raise_exception=True)
