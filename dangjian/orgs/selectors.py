@@ -37,20 +37,22 @@ def org_list(*, user: Any, permission: str = "orgs.view", include_inactive: bool
     return qs if include_inactive else qs.filter(is_active=True)
 
 
-def member_counts(orgs: QuerySet[Org]) -> dict[int, OrgCounts]:
-    """Active members per organisation (own members only), by status. One grouped query."""
+def member_counts(orgs: QuerySet[Org], *, by: str = "org") -> dict[int, OrgCounts]:
+    """Active members per organisation, by status, in one grouped query. ``by="org"`` counts the members
+    whose 组织关系 is there; ``by="group"`` counts the members of each 党小组 (a subset of its branch)."""
     from dangjian.members.models import Member
 
     counts: dict[int, OrgCounts] = defaultdict(OrgCounts)
+    key = f"{by}_id"
     rows = (
         Member.objects.active()
-        .filter(org__in=orgs.values("pk"))
-        .values("org_id", "status")
+        .filter(**{f"{by}__in": orgs.values("pk")})
+        .values(key, "status")
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in rows:
-        c = counts[row["org_id"]]
+        c = counts[row[key]]
         c.members += row["n"]
         if row["status"] == "full":
             c.full += row["n"]
@@ -71,7 +73,15 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
         return []
     own = member_counts(orgs)
     by_path = {n.org.path: n for n in nodes}
+    if any(n.org.kind == "group" for n in nodes):
+        # A 党小组's members already count in its branch: show them on the group, don't add them again.
+        by_pk = {n.org.pk: n for n in nodes}
+        for group_id, c in member_counts(orgs.filter(kind="group"), by="group").items():
+            if (node := by_pk.get(group_id)) is not None:
+                node.own = node.total = OrgCounts(c.members, c.full, c.probationary)
     for node in nodes:
+        if node.org.kind == "group":
+            continue
         c = own.get(node.org.pk, OrgCounts())
         node.own = OrgCounts(c.members, c.full, c.probationary)
         # add to self and every ancestor present in the view
