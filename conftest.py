@@ -213,6 +213,7 @@ _SNAPSHOT_MODELS = (
     "access.Grant",
     "access.ApiToken",
     "accounts.User",
+    "accounts.SecurityPolicy",
     "audit.AuditEntry",
     "core.Job",
 )
