@@ -1,10 +1,13 @@
 """The REST API under /api/v1/, its OpenAPI schema and Swagger UI (served locally)."""
 
+from typing import Any
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from dangjian.access import classify
+from dangjian.core.middleware import CONTENT_SECURITY_POLICY
 from dangjian.members.api.views import ImportJobViewSet, MemberViewSet, StatusChangeViewSet
 from dangjian.orgs.api.views import OrgViewSet, PositionViewSet
 
@@ -22,7 +25,17 @@ class SchemaView(SpectacularAPIView):
 
 
 class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, served locally. Its bundle sets inline styles, so this one page allows them (styles
+    only; scripts stay 'self')."""
+
     access = classify.PUBLIC
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().get(request, *args, **kwargs)
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+        return response
 
 
 urlpatterns = [

@@ -52,7 +52,7 @@ class MemberCreateForm(MemberForm):
 
 
 class StatusForm(forms.Form):
-    on = forms.DateField(label="生效日期", widget=forms.DateInput(attrs=_D))
+    on = forms.DateField(label="生效日期", widget=forms.DateInput(attrs=_D, format="%Y-%m-%d"))
     reason = forms.CharField(label="事由", max_length=500, required=False, widget=forms.TextInput(attrs=_W))
     destination = forms.CharField(
         label="外出流向", max_length=100, required=False, widget=forms.TextInput(attrs=_W)

@@ -57,8 +57,12 @@ class PositionForm(forms.Form):
     member = forms.IntegerField(label="党员", widget=forms.Select(attrs=_S))
     title = forms.ChoiceField(label="职务", choices=PositionTitle.choices, widget=forms.Select(attrs=_S))
     duties = forms.CharField(label="分工", max_length=200, required=False, widget=forms.TextInput(attrs=_W))
-    started_on = forms.DateField(label="任职日期", widget=forms.DateInput(attrs={**_W, "type": "date"}))
+    started_on = forms.DateField(
+        label="任职日期", widget=forms.DateInput(attrs={**_W, "type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class EndPositionForm(forms.Form):
-    ended_on = forms.DateField(label="离任日期", widget=forms.DateInput(attrs={**_W, "type": "date"}))
+    ended_on = forms.DateField(
+        label="离任日期", widget=forms.DateInput(attrs={**_W, "type": "date"}, format="%Y-%m-%d")
+    )
