@@ -31,7 +31,7 @@ class DocsView(SpectacularSwaggerSplitView):
     access = classify.PUBLIC
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
             "style-src 'self'", "style-src 'self' 'unsafe-inline'"
         )
