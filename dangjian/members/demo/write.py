@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dangjian.access import services as access_services
@@ -143,7 +143,7 @@ def seed(
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SeedResult:
-    """Write the demo enterprise into an empty database, in one transaction.
+    """Write the demo enterprise into an empty database, in one transaction, then ANALYZE.
 
     Side effects: demo accounts with grants (access.grant.create entries) and one audit entry
     ``members.demo.seed`` at the end.
@@ -228,6 +228,10 @@ def seed(
                 "accounts": [a.username for a in planner.accounts],
             },
         )
+    # Fresh statistics for the query planners after a bulk load (PostgreSQL's autovacuum may be off or late;
+    # SQLite has none until ANALYZE): the scoped lists depend on index plans.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     assert root.obj is not None
     return SeedResult(
         root=root.obj,
