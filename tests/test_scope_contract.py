@@ -120,7 +120,7 @@ def _import_job(w: SimpleNamespace) -> Job:
 
 
 def _stored_file(w: SimpleNamespace) -> Any:
-    """A photo secretary_a uploaded for 第一党支部 (readable by the uploader and orgs.view over the branch)."""
+    """A photo secretary_a uploaded for 第一党支部 (readable by its uploader and orgs.view over it)."""
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
