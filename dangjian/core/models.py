@@ -99,6 +99,7 @@ class StoredFile(models.Model):
       reaches a path or a URL, only ``display_name`` after sanitising, and not even that for anonymous files;
     - ``content_type`` and ``kind`` were decided from the content, never from the name or the browser;
     - ``sha256`` is the digest of the bytes in storage (the ciphertext when ``encrypted``), checked on read;
+      ``size`` is the size of the content (the plaintext); ``key_id`` names the field key that sealed it;
     - anonymous files (``anonymous``) hold no uploader and no time of day: ``created_at`` is empty and only
       ``created_on`` is kept. The primary key is a random UUID so that row order cannot reveal the time.
     """
@@ -126,6 +127,7 @@ class StoredFile(models.Model):
         related_name="+",
     )
     encrypted = models.BooleanField("加密存储", default=False)
+    key_id = models.CharField("密钥编号", max_length=50, blank=True)
     anonymous = models.BooleanField("匿名", default=False)
     created_on = models.DateField("上传日期", db_index=True)
     created_at = models.DateTimeField("上传时间", null=True, blank=True)
