@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -30,6 +31,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
     access = classify.PUBLIC
 
+    @extend_schema(exclude=True)
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
