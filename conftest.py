@@ -84,6 +84,13 @@ def _org(parent: Org | None, name: str, kind: str, **kw: Any) -> Org:
     return org_services.org_create(actor=None, parent=parent, name=name, kind=kind, bootstrap=True, **kw)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_media(settings: Any, tmp_path: Any) -> None:
+    """Each test stores uploads and job files in its own temporary folders."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def world(db: Any) -> SimpleNamespace:
     root = _org(

@@ -1,0 +1,14 @@
+"""Periodic housekeeping of the toolkit."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from dangjian.core.uploads import file_sweep_orphans
+
+
+@db_periodic_task(crontab(hour="4", minute="7"))
+def sweep_orphan_uploads() -> int:
+    """Nightly: remove stored bytes that no StoredFile names (left by a rolled-back transaction)."""
+    return file_sweep_orphans()
