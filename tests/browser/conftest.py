@@ -19,7 +19,6 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 INSTALL_HINT = "浏览器测试已跳过：未找到 Chromium。安装：sudo apt-get install chromium"
 
 
-
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
