@@ -242,6 +242,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "access:grant_list": html(("security_admin",)),
     "access:grant_delete": html(SIGNED_IN, ok=405),  # require_POST answers before the permission check
     "audit:entry_list": html(("audit_admin",)),
+    "audit:entry_export": html(("audit_admin",)),
     "api-root": api(SIGNED_IN),
     "org-list": api(ORG_VIEWERS),
     "org-detail": api(ORG_VIEWERS, secretary_b=404),

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dangjian.access import classify, scope, services
+from dangjian.access import services
 from dangjian.access.forms import GrantForm
 from dangjian.access.models import Grant
+from dangjian.access.views import permission_required
 from dangjian.core.errors import BusinessError
 
 
-def _require_manage(request: HttpRequest) -> None:
-    if not scope.has_permission(request.user, "access.manage"):
-        raise PermissionDenied
-
-
+@permission_required("access.manage")
 def grant_list(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
     form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -48,12 +43,9 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     return render(request, "access/grant_list.html", {"form": form, "page_obj": page, "q": q})
 
 
-grant_list.access = classify.PERMISSION  # type: ignore[attr-defined]
-
-
 @require_POST
+@permission_required("access.manage")
 def grant_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
     grant = get_object_or_404(Grant, pk=pk)
     try:
         services.grant_delete(actor=request.user, grant=grant)
@@ -62,6 +54,3 @@ def grant_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已收回角色")
     return HttpResponseRedirect(reverse("access:grant_list"))
-
-
-grant_delete.access = classify.PERMISSION  # type: ignore[attr-defined]

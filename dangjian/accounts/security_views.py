@@ -5,7 +5,6 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,7 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dangjian.access import classify, scope
+from dangjian.access import classify
+from dangjian.access.views import permission_required
 from dangjian.accounts import policy as policy_mod
 from dangjian.accounts import services
 from dangjian.accounts.forms import CodeForm, PasswordChangeForm, PolicyForm, UserCreateForm
@@ -79,10 +79,9 @@ def mfa(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa.html", context)
 
 
+@permission_required("accounts.manage")
 def user_list(request: HttpRequest) -> HttpResponse:
     """用户管理 (系统管理员): list, create, reset a password, disable or enable."""
-    if not scope.has_permission(request.user, "accounts.manage"):
-        raise PermissionDenied
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,13 +104,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"form": form, "page_obj": page, "q": q})
 
 
-user_list.access = classify.PERMISSION  # type: ignore[attr-defined]
-
-
 @require_POST
+@permission_required("accounts.manage")
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    if not scope.has_permission(request.user, "accounts.manage"):
-        raise PermissionDenied
     user = get_object_or_404(User, pk=pk)
     try:
         password = services.password_reset(actor=request.user, user=user)
@@ -122,13 +117,9 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("accounts:user_list"))
 
 
-user_reset_password.access = classify.PERMISSION  # type: ignore[attr-defined]
-
-
 @require_POST
+@permission_required("accounts.manage")
 def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
-    if not scope.has_permission(request.user, "accounts.manage"):
-        raise PermissionDenied
     user = get_object_or_404(User, pk=pk)
     try:
         services.user_set_active(actor=request.user, user=user, active=not user.is_active)
@@ -139,13 +130,9 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("accounts:user_list"))
 
 
-user_toggle_active.access = classify.PERMISSION  # type: ignore[attr-defined]
-
-
+@permission_required("access.manage")
 def policy(request: HttpRequest) -> HttpResponse:
     """安全策略 (安全管理员): password, lockout and session settings in force."""
-    if not scope.has_permission(request.user, "access.manage"):
-        raise PermissionDenied
     current = policy_mod.current()
     form = PolicyForm(request.POST or None, instance=policy_mod.current())
     if request.method == "POST" and form.is_valid():
@@ -161,6 +148,3 @@ def policy(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/policy.html", {"form": form, "policy": current, "minimums": policy_mod.MINIMUMS}
     )
-
-
-policy.access = classify.PERMISSION  # type: ignore[attr-defined]

@@ -131,3 +131,41 @@ def test_retention_below_six_months_is_not_honoured(settings):
 
     settings.AUDIT_RETENTION_DAYS = 30
     assert retention.retention_days() == 184
+
+
+def test_audit_admin_searches_by_organisation_and_outcome(world, client):
+    from conftest import sign_in
+
+    audit.record(actor=None, action="tests.a.b", org_path=world.branch_a.path)
+    audit.record(actor=None, action="tests.a.b", org_path=world.branch_c.path, success=False)
+    sign_in(client, world.audit_admin)
+    page = client.get("/audit/", {"org": world.committee.pk, "action": "tests."})
+    assert [e.org_path for e in page.context["page_obj"]] == [world.branch_a.path]
+    page = client.get("/audit/", {"outcome": "failure", "action": "tests."})
+    assert [e.org_path for e in page.context["page_obj"]] == [world.branch_c.path]
+
+
+def test_the_audit_export_is_itself_audited_and_neutralises_formulas(world, client):
+    import io
+
+    import openpyxl
+
+    from conftest import sign_in
+
+    audit.record(actor=None, action="tests.a.b", target_repr='=HYPERLINK("x")')
+    sign_in(client, world.audit_admin)
+    response = client.get("/audit/export/", {"action": "tests."})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert not any(v.startswith("=") for v in values)
+    entry = AuditEntry.objects.get(action="audit.entry.export")
+    assert entry.actor == world.audit_admin and entry.changes["rows"] == 1
+
+
+def test_only_the_audit_admin_exports_the_log(world, client):
+    from conftest import sign_in
+
+    sign_in(client, world.security_admin)
+    assert client.get("/audit/export/").status_code == 403
+    assert not AuditEntry.objects.filter(action="audit.entry.export").exists()
