@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task
 from dangjian.core.uploads import file_sweep_orphans
 
 
-@db_periodic_task(crontab(hour="4", minute="7"))
+@db_periodic_task(crontab(hour="4", minute="7"))  # type: ignore[untyped-decorator]
 def sweep_orphan_uploads() -> int:
     """Nightly: remove stored bytes that no StoredFile names (left by a rolled-back transaction)."""
     return file_sweep_orphans()
