@@ -570,15 +570,9 @@ def test_a_write_without_the_csrf_token_is_refused_and_changes_nothing(name, wor
         pytest.skip("only anonymous writes")
     client = Client(enforce_csrf_checks=True)
     sign_in(client, getattr(world, persona))
+    url, payload = url_of(route, world), write.payload(world)  # these may create the target object
     before = snapshot()
-    response = send(
-        client,
-        write.method,
-        url_of(route, world),
-        write.payload(world),
-        api_route=route.is_api,
-        multipart=write.multipart,
-    )
+    response = send(client, write.method, url, payload, api_route=route.is_api, multipart=write.multipart)
     assert response.status_code == 403, f"{name}: {response.status_code}"
     assert snapshot() == before
 
