@@ -15,6 +15,7 @@ from dangjian.access.models import ApiToken
 from dangjian.accounts.forms import ContactForm, LoginForm, TokenForm
 from dangjian.accounts.middleware import start_session
 from dangjian.audit import services as audit
+from dangjian.core import privacy
 from dangjian.core.errors import BusinessError
 from dangjian.core.ratelimit import ratelimit
 from dangjian.members import services as member_services
@@ -56,7 +57,8 @@ class LogoutView(auth_views.LogoutView):
 
 @classify.authenticated
 def profile(request: HttpRequest) -> HttpResponse:
-    """我的档案: what the platform holds about me; I correct my own phone and address here."""
+    """我的档案: what the platform holds about me (every personal field of my record, from the inventory in
+    ``core.privacy``, and counts of the records kept about me); I correct my own phone and address here."""
     member = member_get_own(request.user)
     contact_form = ContactForm(initial={"phone": member.phone, "address": member.address} if member else None)
     if request.method == "POST" and member is not None:
@@ -84,6 +86,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             "contact_form": contact_form,
             "history": history,
             "positions": positions,
+            "holdings": privacy.holdings(member) if member else [],
+            "records": privacy.records_about(request.user, member),
             "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
             "token_form": TokenForm(),
             "new_key": request.session.pop("new_token_key", None),

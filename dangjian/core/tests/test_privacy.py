@@ -1,0 +1,333 @@
+"""The personal-information inventory (dangjian.core.privacy): every stored field is classified; encrypted
+fields are personal or sensitive; the roster and the API mask every sensitive field; the audit log never
+holds a sensitive value; the member's own page shows what the platform holds about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import openpyxl
+import pyotp
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.urls import reverse
+
+from conftest import make_member, member_data
+from dangjian.access import tokens
+from dangjian.accounts import services as account_services
+from dangjian.accounts.models import PasswordHistory, User
+from dangjian.audit.models import AuditEntry
+from dangjian.core import idcard, privacy
+from dangjian.core.fields import EncryptedTextField
+from dangjian.members import excel as member_excel
+from dangjian.members import imports
+from dangjian.members import services as member_services
+from dangjian.members.models import Member
+
+CANARY_BIRTH = dt.date(1978, 2, 3)
+CANARY_ID = idcard.make("350102", CANARY_BIRTH, 41, "female")
+CANARY_ID_2 = idcard.make("350102", CANARY_BIRTH, 43, "female")
+CANARY_ID_IMPORTED = idcard.make("350102", CANARY_BIRTH, 45, "female")
+CANARY_PHONE = "13655501234"
+CANARY_ADDRESS = "福建省福州市鼓楼区隐私巷7号"
+CANARY_REASON = "金丝雀事由：仅存于状态变动记录"
+CANARY_PASSWORD = "Kanary!Pass2026"
+
+
+# the inventory covers every field --------------------------------------------------------------------
+
+
+def test_every_stored_field_of_every_model_is_classified():
+    missing = privacy.unclassified()
+    assert not missing, (
+        "fields without a class in dangjian/core/privacy.py INVENTORY (public / internal / personal / "
+        "sensitive): " + ", ".join(missing)
+    )
+
+
+def test_the_inventory_lists_no_field_that_no_longer_exists():
+    gone = privacy.stale()
+    assert not gone, "INVENTORY entries for fields that no longer exist: " + ", ".join(gone)
+
+
+def test_the_inventory_covers_ids_foreign_keys_tree_columns_and_the_user_model():
+    from dangjian.orgs.models import Org
+
+    for name in ("id", "path", "depth", "numchild", "merged_into"):
+        assert privacy.classify(Org, name) == privacy.INTERNAL
+    assert privacy.classify(User, "password") == privacy.SENSITIVE
+    assert privacy.classify(User, "groups") == privacy.INTERNAL
+    assert User in privacy.inventoried_models()
+
+
+def test_an_unknown_field_is_reported_rather_than_guessed():
+    with pytest.raises(LookupError):
+        privacy.classify(Member, "favourite_colour")
+
+
+def test_a_new_field_without_a_class_would_be_reported(monkeypatch):
+    trimmed = {label: dict(fields) for label, fields in privacy.INVENTORY.items()}
+    del trimmed["members.member"]["birth_date"]
+    trimmed["members.member"]["shoe_size"] = privacy.PERSONAL
+    monkeypatch.setattr(privacy, "INVENTORY", trimmed)
+    assert privacy.unclassified() == ["members.member.birth_date"]
+    assert privacy.stale() == ["members.member.shoe_size"]
+
+
+def test_every_encrypted_field_is_personal_or_sensitive():
+    wrong = [
+        f"{model._meta.label_lower}.{field.name}: {privacy.classify(model, field.name)}"
+        for model in privacy.inventoried_models()
+        for field in privacy.stored_fields(model)
+        if isinstance(field, EncryptedTextField)
+        and privacy.classify(model, field.name) not in (privacy.PERSONAL, privacy.SENSITIVE)
+    ]
+    assert not wrong, wrong
+
+
+def test_identity_numbers_secrets_and_status_reasons_are_sensitive():
+    from dangjian.access.models import ApiToken
+    from dangjian.members.models import StatusChange
+
+    for model, name in (
+        (Member, "id_number"),
+        (StatusChange, "reason"),
+        (User, "totp_secret"),
+        (PasswordHistory, "password"),
+        (ApiToken, "key_hash"),
+    ):
+        assert privacy.classify(model, name) == privacy.SENSITIVE, name
+
+
+# sensitive member fields are masked on the roster and in the API ------------------------------------------
+
+# A distinctive value per masked field of Member. A field newly classified sensitive needs one here.
+MEMBER_CANARIES = {"id_number": CANARY_ID, "phone": CANARY_PHONE, "address": CANARY_ADDRESS}
+
+
+def masked_member_fields() -> list[str]:
+    """Sensitive fields and encrypted ones (phone, address: masked on lists by SECURITY.md "Field scope")."""
+    return [
+        f.name
+        for f in privacy.stored_fields(Member)
+        if privacy.classify(Member, f.name) == privacy.SENSITIVE or isinstance(f, EncryptedTextField)
+    ]
+
+
+@pytest.fixture
+def canary_member(world):
+    return make_member(
+        world.branch_a,
+        "隐私测试",
+        id_number=CANARY_ID,
+        birth_date=CANARY_BIRTH,
+        gender="female",
+        phone=CANARY_PHONE,
+        address=CANARY_ADDRESS,
+    )
+
+
+def test_every_masked_member_field_has_a_canary_value():
+    missing = sorted(set(masked_member_fields()) - set(MEMBER_CANARIES))
+    assert not missing, f"add a canary value to MEMBER_CANARIES for {missing}"
+
+
+def test_sensitive_member_fields_are_masked_on_the_roster_page_for_a_secretary(world, login, canary_member):
+    html = login(world.secretary_a).get(reverse("members:member_list")).content.decode()
+    assert canary_member.name in html
+    for name in masked_member_fields():
+        raw = MEMBER_CANARIES[name]
+        assert raw not in html, name
+        if privacy.classify(Member, name) == privacy.SENSITIVE:
+            assert privacy.masked(Member, name, raw) in html, name
+    assert not AuditEntry.objects.filter(action="members.member.reveal").exists()
+
+
+def test_sensitive_member_fields_are_masked_in_the_api_list_for_a_secretary(world, login, canary_member):
+    response = login(world.secretary_a).get(reverse("member-list"), {"page_size": 500})
+    assert response.status_code == 200
+    assert all(raw not in response.content.decode() for raw in MEMBER_CANARIES.values())
+    (row,) = [m for m in response.json()["results"] if m["id"] == canary_member.pk]
+    for name in masked_member_fields():
+        assert row[name] == privacy.masked(Member, name, MEMBER_CANARIES[name]), name
+
+
+def test_masking_hides_other_sensitive_values_entirely():
+    from dangjian.members.models import StatusChange
+
+    assert privacy.masked(StatusChange, "reason", CANARY_REASON) == "******"
+    assert privacy.masked(Member, "id_number", "") == ""
+
+
+# the audit log never stores a sensitive value --------------------------------------------------------
+
+
+def roster_upload(number: str) -> SimpleUploadedFile:
+    """An .xlsx in the national form with one member whose identity number is ``number``."""
+    row = {
+        "姓名": "导入金丝雀",
+        "性别": "女",
+        "公民身份号码": number,
+        "民族": "汉族",
+        "所在党支部": "中共示例一公司第一支部委员会",
+        "入党日期": "2010-07-01",
+        "转正日期": "2011-07-01",
+        "联系电话": "13655509876",
+    }
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(member_excel.HEADERS))
+    ws.append([row.get(h) for h in member_excel.HEADERS])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile("名册.xlsx", buffer.getvalue())
+
+
+def write_every_sensitive_field(world: Any) -> dict[str, list[str]]:
+    """Write each sensitive field through its service with planted values; return them per field."""
+    planted: dict[str, list[str]] = {}
+
+    member = member_services.member_create(
+        actor=world.secretary_a,
+        org=world.branch_a,
+        data=member_data(
+            "隐私测试", id_number=CANARY_ID, birth_date=CANARY_BIRTH, gender="female", phone=CANARY_PHONE
+        ),
+    )
+    member_services.member_update(
+        actor=world.secretary_a, member=member, data={"id_number": CANARY_ID_2, "address": CANARY_ADDRESS}
+    )
+    member_services.member_reveal(actor=world.secretary_a, member=Member.objects.get(pk=member.pk))
+    planted["members.member.id_number"] = [CANARY_ID, CANARY_ID_2, CANARY_ID[:17], CANARY_ID_2[:17]]
+
+    member_services.member_suspend(
+        actor=world.secretary_a,
+        member=Member.objects.get(pk=member.pk),
+        on=dt.date(2026, 3, 1),
+        reason=CANARY_REASON,
+    )
+    planted["members.statuschange.reason"] = [CANARY_REASON]
+
+    job = imports.import_job_submit(
+        actor=world.secretary_a, upload=roster_upload(CANARY_ID_IMPORTED), dry_run=False, skip_invalid=False
+    )
+    assert Member.objects.filter(id_number_index=member_services.id_index(CANARY_ID_IMPORTED)).exists(), (
+        job.result
+    )
+    planted["core.job.file"] = [CANARY_ID_IMPORTED, CANARY_ID_IMPORTED[:17]]
+
+    user = world.member_user
+    account_services.password_change(actor=user, old_password="Test@Pass2026", new_password=CANARY_PASSWORD)
+    user.refresh_from_db()
+    planted["accounts.user.password"] = [CANARY_PASSWORD, user.password]
+    planted["accounts.passwordhistory.password"] = list(
+        PasswordHistory.objects.filter(user=user).values_list("password", flat=True)
+    )
+
+    secret = account_services.totp_new_secret()
+    account_services.totp_enrol(actor=user, secret=secret, code=pyotp.TOTP(secret).now())
+    planted["accounts.user.totp_secret"] = [secret]
+
+    token, key = tokens.token_create(actor=user, user=user, name="隐私测试")
+    planted["access.apitoken.key_hash"] = [key, token.key_hash]
+    return planted
+
+
+def every_sensitive_field() -> list[str]:
+    return [
+        f"{model._meta.label_lower}.{field.name}"
+        for model in privacy.inventoried_models()
+        for field in privacy.sensitive_fields(model)
+    ]
+
+
+def audit_text() -> str:
+    rows = list(AuditEntry.objects.order_by("id").values())
+    return json.dumps(rows, ensure_ascii=False, default=str)
+
+
+def test_the_audit_log_never_stores_a_sensitive_value(world):
+    planted = write_every_sensitive_field(world)
+    assert sorted(planted) == sorted(every_sensitive_field()), (
+        "write_every_sensitive_field must plant a value in every sensitive field"
+    )
+    text = audit_text()
+    assert {"members.member.create", "members.member.update", "accounts.mfa.enrol"} <= set(
+        AuditEntry.objects.values_list("action", flat=True)
+    )
+    leaks = [
+        f"{field}: {value[:6]}…" for field, values in planted.items() for value in values if value in text
+    ]
+    assert not leaks, leaks
+
+
+# the member's own page -------------------------------------------------------------------------------
+
+
+def holdings_section(html: str) -> str:
+    start = html.index('id="my-data"')
+    return html[start : html.index("</div></div>", start)]
+
+
+def test_my_page_lists_every_personal_field_of_my_record_with_its_chinese_name(world, login):
+    member_services.member_update_contact(
+        actor=world.member_user, member=world.member, phone=CANARY_PHONE, address=CANARY_ADDRESS
+    )
+    section = holdings_section(login(world.member_user).get(reverse("accounts:profile")).content.decode())
+    for field in privacy.personal_fields(Member):
+        assert f">{field.verbose_name}</dt>" in section, field.name
+    for field in privacy.fields_of_class(Member, privacy.INTERNAL, privacy.PUBLIC):
+        if field.verbose_name != field.name:  # columns without a Chinese name are never shown
+            assert f">{field.verbose_name}</dt>" not in section, field.name
+    assert world.member.name in section and world.branch_a.name in section
+    assert CANARY_PHONE in section and CANARY_ADDRESS in section  # my own contact details, in full
+    assert "1985-06-15" in section and "大学本科" in section
+
+
+def test_my_page_masks_my_sensitive_fields_and_says_who_sees_them_in_full(world, login):
+    html = login(world.member_user).get(reverse("accounts:profile")).content.decode()
+    section = holdings_section(html)
+    number = world.member.id_number
+    assert number not in html
+    assert privacy.masked(Member, "id_number", number) in section
+    assert "党支部书记" in section and "审计日志" in section
+    assert not AuditEntry.objects.filter(action="members.member.reveal").exists()
+
+
+def test_my_page_counts_the_records_held_about_me(world, login):
+    member_services.member_suspend(
+        actor=world.secretary_a, member=world.member, on=dt.date(2026, 3, 1), reason="支部大会决定"
+    )
+    tokens.token_create(actor=world.member_user, user=world.member_user, name="手机")
+    client = login(world.member_user)
+    client.post(reverse("accounts:profile"), {"phone": "13912345678", "address": ""})  # one audited write
+    response = client.get(reverse("accounts:profile"))
+    counts = dict(response.context["records"])
+    assert counts["状态变动记录"] == 1 and counts["职务记录"] == 0
+    assert counts["API 令牌（含已吊销）"] == 1
+    mine = AuditEntry.objects.filter(actor=world.member_user).count()
+    assert mine >= 2 and counts["以我的账号操作的审计日志"] == mine
+
+
+def test_an_account_without_a_member_record_sees_only_its_own_record_counts(world, login):
+    response = login(world.outsider).get(reverse("accounts:profile"))
+    assert response.status_code == 200
+    section = holdings_section(response.content.decode())
+    assert "未关联党员档案" in section and "公民身份号码" not in section
+    assert dict(response.context["records"]).keys() == {"API 令牌（含已吊销）", "以我的账号操作的审计日志"}
+
+
+def test_my_page_holds_no_inline_script_or_style(world, login):
+    html = login(world.member_user).get(reverse("accounts:profile")).content.decode()
+    assert "<script>" not in html and " style=" not in html and "<style" not in html
+
+
+def test_holdings_follow_the_model_order_and_skip_internal_fields(world):
+    names = [h.name for h in privacy.holdings(world.member)]
+    assert names == [f.name for f in privacy.personal_fields(Member)]
+    assert "id_number_index" not in names and "user" not in names
+    assert all(isinstance(f, models.Field) for f in privacy.personal_fields(Member))
