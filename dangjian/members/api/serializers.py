@@ -19,6 +19,16 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
     gender_display = serializers.CharField(source="get_gender_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     standing_display = serializers.CharField(source="get_standing_display", read_only=True)
+    # Optional choices may be empty; a read-only model field would drop ``allow_blank`` from the schema.
+    education = serializers.ChoiceField(
+        label="学历", choices=Education.choices, allow_blank=True, read_only=True
+    )
+    category = serializers.ChoiceField(
+        label="人员类别", choices=Category.choices, allow_blank=True, read_only=True
+    )
+    exit_kind = serializers.ChoiceField(
+        label="出党方式", choices=ExitKind.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Member
