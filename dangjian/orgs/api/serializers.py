@@ -10,8 +10,8 @@ from dangjian.orgs.models import Org, Position
 class OrgSerializer(serializers.ModelSerializer[Org]):
     parent = serializers.SerializerMethodField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    term_years = serializers.IntegerField(read_only=True)
-    election_due = serializers.DateField(read_only=True)
+    term_years = serializers.IntegerField(read_only=True, allow_null=True)  # none for groups, temporaries
+    election_due = serializers.DateField(read_only=True, allow_null=True)  # none without a term or election
 
     class Meta:
         model = Org
