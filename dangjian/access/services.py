@@ -75,6 +75,13 @@ def grant_create(
 def grant_delete(*, actor: Any, grant: Grant) -> None:
     """Revoke a grant; it stops applying on the user's next request. Audit: access.grant.delete."""
     _require_security_admin(actor)
+    if (
+        grant.role == Role.SECURITY_ADMIN
+        and not Grant.objects.filter(role=Role.SECURITY_ADMIN).exclude(pk=grant.pk).exists()
+    ):
+        raise BusinessError(
+            "access.last_security_admin", "至少须保留一名安全管理员，否则无人能够管理角色授权"
+        )
     audit.record(
         actor=actor,
         action="access.grant.delete",

@@ -6,17 +6,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.views import View
 from django.views.generic import ListView
 
 from dangjian.access import classify, scope
-from dangjian.core.errors import BusinessError
 
 
 def permission_required(permission: str) -> Callable[[Any], Any]:
@@ -76,26 +72,3 @@ class ScopedViewMixin:
 
 class ScopedListView(ScopedViewMixin, ListView):  # type: ignore[type-arg]
     paginate_by = 50
-
-
-class ScopedActionView(ScopedViewMixin, View):
-    """A POST-only action on one scoped object, calling a service; BusinessError becomes a message."""
-
-    http_method_names = ["post"]
-    success_message = "已完成"
-
-    def perform(self, obj: Any) -> None:
-        raise NotImplementedError
-
-    def success_url(self, obj: Any) -> str:
-        return self.request.META.get("HTTP_REFERER") or reverse("core:home")
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = self.get_scoped_object(pk)
-        try:
-            self.perform(obj)
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, self.success_message)
-        return HttpResponseRedirect(self.success_url(obj))

@@ -212,3 +212,14 @@ def test_grants_page_revokes_for_the_security_admin_only(world, login, snapshot)
     assert client.post(reverse("access:grant_delete", args=[grant.pk])).status_code == 302
     assert not Grant.objects.filter(pk=grant.pk).exists()
     assert AuditEntry.objects.filter(action="access.grant.delete", target_id=str(grant.pk)).exists()
+
+
+def test_the_last_security_admin_grant_cannot_be_revoked(world):
+    from dangjian.access.models import Grant
+    from dangjian.access.services import grant_delete
+    from dangjian.core.errors import BusinessError
+
+    grant = Grant.objects.get(role="security_admin")
+    with pytest.raises(BusinessError, match="至少须保留一名安全管理员"):
+        grant_delete(actor=world.security_admin, grant=grant)
+    assert Grant.objects.filter(pk=grant.pk).exists()
