@@ -84,6 +84,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     pg.set_default_timeout(15000)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A blocked inline script/style or resource shows up as a console error: none is allowed.
+    pg.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and ("Content Security Policy" in msg.text or "Refused" in msg.text)
+            else None
+        ),
+    )
     yield pg
     context.close()
     assert not external, f"页面访问了外部地址：{external}"
