@@ -311,7 +311,9 @@ def _kind(f: models.Field[Any, Any]) -> str:
     return str(target.get_internal_type())
 
 
-def _dump_value(kind: str, value: Any) -> Any:
+def _dump_value(value: Any) -> Any:
+    """A column value as JSON: dates and times ISO 8601 (full precision), durations in microseconds,
+    decimals and UUIDs as text, bytes as hex; everything else as it is."""
     if value is None:
         return None
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
@@ -326,6 +328,7 @@ def _dump_value(kind: str, value: Any) -> Any:
 
 
 def _load_value(kind: str, value: Any) -> Any:
+    """The inverse of ``_dump_value`` for a column of internal type ``kind``."""
     if value is None:
         return None
     if kind == "DateTimeField":
@@ -353,9 +356,8 @@ def _rows(model: type[models.Model]) -> Iterator[list[Any]]:
         **{alias: Cast(attname, output_field=models.TextField()) for attname, alias in encrypted.items()}
     )
     names = [encrypted.get(f.attname, f.attname) for f in columns]
-    kinds = [_kind(f) for f in columns]
     for row in qs.values_list(*names).iterator(chunk_size=2000):
-        yield [_dump_value(kind, value) for kind, value in zip(kinds, row, strict=True)]
+        yield [_dump_value(value) for value in row]
 
 
 def _app_version() -> str:
