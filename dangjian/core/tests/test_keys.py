@@ -176,3 +176,24 @@ def test_a_row_edited_during_rotation_keeps_the_edit(old_rows, monkeypatch):
     assert keys.stale_count() == 2
     assert keys.rotate().total == 2
     assert keys.stale_count() == 0
+
+
+def test_rotation_re_seals_encrypted_uploads_and_keeps_their_content(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.core import uploads
+
+    secret = "举报材料 CANARY-ROTATE".encode()
+    with under_old_key():
+        stored = uploads.file_store(
+            actor=world.member_user,
+            purpose="mailbox.attachment",
+            upload=SimpleUploadedFile("a.txt", secret, content_type="text/plain"),
+            org=world.branch_a,
+        )
+    assert stored.key_id == OLD
+    out = rotate()
+    stored.refresh_from_db()
+    assert stored.key_id == CURRENT and uploads.file_open(stored=stored) == secret
+    assert "加密文件：1" in out
+    assert "加密文件：0" in rotate()  # idempotent

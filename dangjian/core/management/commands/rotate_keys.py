@@ -13,6 +13,8 @@ from tqdm import tqdm
 
 from dangjian.audit import services as audit
 from dangjian.core import crypto, keys
+from dangjian.core.models import StoredFile
+from dangjian.core.uploads import file_reseal
 
 
 class Command(BaseCommand):
@@ -47,9 +49,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  原密钥 {kid}：{n}")
         if report.changed_meanwhile:
             self.stdout.write(f"处理期间被修改的行：{report.changed_meanwhile}（请再运行一次）")
-        if not dry_run and (report.total or report.failed or report.changed_meanwhile):
+        # Encrypted uploads (mailbox attachments) are sealed on disk, not in a column: re-seal them too.
+        stale_files = StoredFile.objects.filter(encrypted=True).exclude(key_id=report.current_key_id)
+        files = stale_files.count() if dry_run else sum(file_reseal(stored=f) for f in stale_files.iterator())
+        self.stdout.write(f"  加密文件：{files}")
+        if not dry_run and (report.total or report.failed or report.changed_meanwhile or files):
             with transaction.atomic():
-                audit.record(actor=None, action=keys.ROTATE_ACTION, changes=report.as_changes())
+                audit.record(
+                    actor=None, action=keys.ROTATE_ACTION, changes={**report.as_changes(), "files": files}
+                )
         if report.failed:
             detail = "，".join(f"{label} {n} 项" for label, n in sorted(report.failed.items()))
             raise CommandError(f"以下数据无法解密（密钥不可用或数据已被篡改），未处理：{detail}")
