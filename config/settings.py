@@ -25,6 +25,9 @@ SECRET_KEY = _keys["SECRET_KEY"]
 FIELD_ENCRYPTION_KEYS = _secrets.parse_field_keys(_keys["FIELD_KEYS"])
 BLIND_INDEX_KEY = bytes.fromhex(_keys["BLIND_INDEX_KEY"])
 AUDIT_HMAC_KEY = bytes.fromhex(_keys["AUDIT_HMAC_KEY"])
+# Optional separate keys (hex); when unset each is derived from the keys above (docs/backup.md).
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+INTEGRITY_KEY = os.environ.get("INTEGRITY_KEY", "")
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
