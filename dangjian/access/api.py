@@ -30,6 +30,8 @@ class ScopedPermission(permissions.BasePermission):
 
 class ScopedViewSetMixin:
     access = classify.PERMISSION
+    # Ids are integers: anything else is not a route (404), rather than a lookup that raises (500).
+    lookup_value_regex = r"[0-9]+"
     permission: str = ""
     write_permission: str = ""
     require_grant = True
