@@ -46,6 +46,16 @@ def _require(actor: Any, permission: str, org: Org) -> None:
         raise BusinessError("orgs.forbidden", "无权操作该党组织")
 
 
+def check_dates(fields: dict[str, Any], *, today: dt.date | None = None) -> None:
+    """本届选举日期 and 成立日期 have happened: a later date is a typing error (and the 换届 due date
+    computed from a far one would fall outside the calendar)."""
+    today = today or dt.date.today()
+    for name, label in (("elected_on", "本届选举日期"), ("founded_on", "成立日期")):
+        value = fields.get(name)
+        if value is not None and value > today:
+            raise BusinessError("orgs.future_date", f"{label}不能晚于今天")
+
+
 def check_child_kind(parent: Org | None, kind: str) -> None:
     if parent is None:
         if kind == "group":
@@ -76,6 +86,7 @@ def org_create(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise BusinessError("orgs.bad_field", f"不能设置字段：{', '.join(sorted(unknown))}")
+    check_dates(fields)
     data = {"name": name.strip(), "kind": kind, **fields}
     org = (
         Org.objects.add_child(parent, create_kwargs=data)
@@ -99,6 +110,7 @@ def org_update(*, actor: Any, org: Org, **fields: Any) -> Org:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise BusinessError("orgs.bad_field", f"不能修改字段：{', '.join(sorted(unknown))}")
+    check_dates(fields)
     if "kind" in fields and fields["kind"] != org.kind:
         parent = Org.objects.get_parent(org)
         check_child_kind(parent, fields["kind"])
