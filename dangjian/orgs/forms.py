@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from dangjian.orgs.models import Org, PositionTitle
+from dangjian.orgs.services import EDITABLE_FIELDS
 
 _W = {"class": "form-control"}
 _S = {"class": "form-select"}
@@ -11,21 +12,7 @@ _S = {"class": "form-select"}
 class OrgForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Org
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "has_committee",
-            "contact_name",
-            "contact_phone",
-            "unit_situation",
-            "unit_name",
-            "unit_category",
-            "credit_code",
-            "unit_org_status",
-            "elected_on",
-            "founded_on",
-        ]
+        fields = list(EDITABLE_FIELDS)  # what org_create/org_update accept, nothing more
         widgets = {
             "name": forms.TextInput(attrs=_W),
             "short_name": forms.TextInput(attrs=_W),
