@@ -1,0 +1,211 @@
+"""schemathesis over the OpenAPI schema (SECURITY.md "Access control" and "Input, output, browser").
+
+Random requests to every operation of /api/schema/, sent by a branch secretary and by a committee officer
+with their personal API tokens, never get a server error and answer as the schema describes (response
+bodies and content types as documented). After the fuzzing, every operation on an object outside the
+identity's scope still answers 404 (or 403 for a write the role may not make anywhere) and changes
+nothing.
+
+How it runs:
+- In process: the schema is loaded from the WSGI application (``schemathesis.openapi.from_wsgi``) and
+  every case goes through that application. Django's WSGI handler closes "old" connections when a request
+  starts and ends; like Django's test client, ``_one_connection`` switches that off so the requests run
+  inside the test's transaction and see the ``world`` fixture (no ``transactional_db`` needed).
+- Hypothesis is driven directly (``operation.as_strategy``): schemathesis's lazy pytest loader
+  (``from_fixture``) does not work with pytest 9, and a schema loaded at import time would need the
+  database before pytest-django sets it up.
+- Bounded: ``EXAMPLES`` cases per operation, for valid (positive) and invalid (negative) input, with
+  generated ids and with an id in scope; derandomized (the same cases on every run), no deadline.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from dangjian.access import tokens
+from dangjian.core.models import Job
+from dangjian.members import imports
+from dangjian.members.models import ChangeKind, Member, StatusChange
+from dangjian.orgs.models import Org, Position
+
+EXAMPLES = 12
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+# Who fuzzes, and the branch whose objects lie outside their scope afterwards.
+IDENTITIES = {"secretary_a": "branch_b", "officer": "branch_c"}
+
+
+@pytest.fixture
+def _one_connection() -> Iterator[None]:
+    """Keep the test's connection (and transaction) across requests through the WSGI handler."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world: SimpleNamespace, _one_connection: None) -> Any:
+    from config.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+def operations(schema: Any) -> list[Any]:
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+# --------------------------------------------------------------------------------------------------------
+# One object per resource, in a given branch (keyed by the collection path of the ``{id}`` operations)
+
+
+def _position(org: Org, member: Member) -> int:
+    return Position.objects.create(
+        org=org, member=member, title="organisation_member", started_on=dt.date(2024, 1, 10)
+    ).pk
+
+
+def _status_change(org: Org, member: Member) -> int:
+    return StatusChange.objects.create(
+        member=member, kind=ChangeKind.CREATED, effective_on=dt.date(2020, 1, 1)
+    ).pk
+
+
+def _import_job(org: Org, member: Member) -> int:
+    return Job.objects.create(kind=imports.JOB_KIND, org=org, title="导入党员：名册.xlsx").pk
+
+
+OBJECTS: dict[str, Callable[[Org, Member], int]] = {
+    "/api/v1/members/": lambda org, member: member.pk,
+    "/api/v1/orgs/": lambda org, member: org.pk,
+    "/api/v1/positions/": _position,
+    "/api/v1/status-changes/": _status_change,
+    "/api/v1/imports/": _import_job,
+}
+
+
+def collection(path: str) -> str:
+    return path.split("{id}")[0]
+
+
+def objects_in(org: Org, member: Member, schema: Any) -> dict[str, int]:
+    """An object id for every collection that has ``{id}`` operations, in ``org``."""
+    collections_with_ids = {collection(op.path) for op in operations(schema) if "{id}" in op.path}
+    missing = sorted(collections_with_ids - set(OBJECTS))
+    assert not missing, f"add an object factory to OBJECTS in {__name__} for {missing}"
+    return {path: OBJECTS[path](org, member) for path in collections_with_ids}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Fuzzing, then object scope through the token
+
+
+def fuzz(operation: Any, headers: dict[str, str], statuses: collections.Counter[int], **fixed: Any) -> None:
+    """Run ``EXAMPLES`` valid and ``EXAMPLES`` invalid cases of one operation through the checks."""
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+        @FUZZ
+        @given(case=operation.as_strategy(generation_mode=mode, **fixed))
+        def run(case: Any) -> None:
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+            statuses[response.status_code] += 1
+
+        try:
+            run()
+        except Unsatisfiable:
+            if mode is GenerationMode.POSITIVE:
+                raise  # only invalid input may be impossible: everything of the operation is fixed
+
+
+def assert_objects_outside_scope_are_not_found(schema: Any, key: str, org: Org, snapshot: Any) -> None:
+    """Every ``{id}`` operation on objects of ``org`` answers 404 (403 for a write the role may make
+    nowhere) through the token, and changes nothing."""
+    ids = objects_in(org, Member.objects.filter(org=org).first(), schema)
+    client, auth = Client(), {"HTTP_AUTHORIZATION": f"Token {key}"}
+    before = snapshot()
+    wrong = []
+    for operation in operations(schema):
+        if "{id}" not in operation.path:
+            continue
+        url = operation.path.replace("{id}", str(ids[collection(operation.path)])).replace(
+            "{kind}", "suspend"
+        )
+        method = operation.method.lower()
+        if method == "get":
+            response, expected = client.get(url, **auth), (404,)
+        else:
+            response = getattr(client, method)(url, {}, content_type="application/json", **auth)
+            expected = (403, 404)
+        if response.status_code not in expected:
+            wrong.append(f"{method.upper()} {url}: {response.status_code}")
+    assert not wrong, f"objects of {org} within reach: {wrong}"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("persona", "outside"), IDENTITIES.items())
+def test_random_api_requests_never_fail_match_the_schema_and_leave_other_branches_out_of_reach(
+    persona, outside, world, api_schema, snapshot
+):
+    user = getattr(world, persona)
+    _, key = tokens.token_create(actor=user, user=user, name="schemathesis")
+    headers = {"Authorization": f"Token {key}"}
+    in_scope = objects_in(world.branch_a, world.member, api_schema)  # within both identities' scope
+    statuses: collections.Counter[int] = collections.Counter()
+    failures = []
+    for operation in operations(api_schema):
+        runs: list[dict[str, Any]] = [{}]
+        if "{id}" in operation.path:
+            runs.append({"path_parameters": {"id": in_scope[collection(operation.path)]}})
+        for fixed in runs:
+            try:
+                fuzz(operation, headers, statuses, **fixed)
+            except (Exception, BaseExceptionGroup) as exc:  # schemathesis reports a group of failures
+                failures.append(f"{operation.label} {fixed or ''}\n{exc}")
+    assert not failures, "\n\n".join(failures)
+    # The token authenticated the cases: successes and validation errors, never 401.
+    assert statuses[200] + statuses[201] > 0 and statuses[400] > 0 and statuses[401] == 0, statuses
+    assert_objects_outside_scope_are_not_found(api_schema, key, getattr(world, outside), snapshot)
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/v1/members/null/"),
+        ("patch", "/api/v1/members/abc/"),
+        ("post", "/api/v1/members/%10L/reveal/"),
+        ("patch", "/api/v1/orgs/true/"),
+        ("post", "/api/v1/orgs/false/move/"),
+        ("post", "/api/v1/orgs/false/merge/"),
+        ("post", "/api/v1/positions/null/end/"),
+        ("get", "/api/v1/imports/1e3/"),
+    ],
+)
+def test_a_non_numeric_id_in_an_api_url_is_not_found(method, url, world, login, snapshot):
+    client = login(world.officer)
+    before = snapshot()
+    response = getattr(client, method)(url, {}, content_type="application/json")
+    assert response.status_code == 404
+    assert snapshot() == before
