@@ -19,8 +19,11 @@ from dangjian.accounts import services
 from dangjian.accounts.forms import CodeForm, PasswordChangeForm, PolicyForm, UserCreateForm
 from dangjian.accounts.middleware import SESSION_MFA_OK, requires_mfa
 from dangjian.accounts.models import User
+from dangjian.audit import retention
+from dangjian.core import ratelimit
 from dangjian.core.errors import BusinessError
 
+RATE_LIMIT_LABELS = {"login": "登录", "token": "创建 API 令牌", "export": "导出", "upload": "上传"}
 _ENROL_SECRET = "dj_totp_enrol_secret"  # noqa: S105 (a session key name)
 
 
@@ -145,6 +148,17 @@ def policy(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "安全策略已保存")
             return HttpResponseRedirect(reverse("accounts:policy"))
+    limits = [
+        (RATE_LIMIT_LABELS.get(name, name), *ratelimit.limit_for(name)) for name in ratelimit.DEFAULT_LIMITS
+    ]
     return render(
-        request, "accounts/policy.html", {"form": form, "policy": current, "minimums": policy_mod.MINIMUMS}
+        request,
+        "accounts/policy.html",
+        {
+            "form": form,
+            "policy": current,
+            "minimums": policy_mod.MINIMUMS,
+            "limits": limits,
+            "retention_days": retention.retention_days(),
+        },
     )

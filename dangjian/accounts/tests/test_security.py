@@ -277,6 +277,7 @@ def test_security_admin_sees_and_changes_the_policy(world, client):
     sign_in(client, world.security_admin)
     page = client.get(reverse("accounts:policy"))
     assert page.status_code == 200 and "连续登录失败锁定次数" in page.content.decode()
+    assert "审计日志保存期限：184 天" in page.content.decode() and "访问频率限制" in page.content.decode()
     values = {f: getattr(policy_mod.current(), f) for f in policy_mod.POLICY_FIELDS}
     client.post(reverse("accounts:policy"), {**values, "login_max_failures": 3})
     assert policy_mod.current().login_max_failures == 3
