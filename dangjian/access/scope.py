@@ -21,6 +21,7 @@ from dangjian.access.roles import ADMIN_ROLES, SELF_PERMISSIONS, permissions_of
 M = TypeVar("M", bound=models.Model)
 
 _CACHE_ATTR = "_dangjian_grants"
+_OWNER_CACHE_ATTR = "_dangjian_owner_outside"
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,9 @@ def user_grants(user: Any) -> list[Grant]:
 
 def forget(user: Any) -> None:
     """Drop the cached grants (after a grant changes in the same request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _OWNER_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def scope_for(user: Any, permission: str) -> Scope:
@@ -128,8 +130,9 @@ def subtree_q(path_lookup: str, path: str) -> Q:
     return Q(**{f"{path_lookup}__startswith": path})
 
 
-def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
-    """The filter for ``scope`` on ``model``; ``None`` means no restriction."""
+def scope_q(model: type[models.Model], scope: Scope, *, include_owner: bool = True) -> Q | None:
+    """The filter for ``scope`` on ``model``; ``None`` means no restriction. ``include_owner=False`` leaves
+    out the owner's own rows (``restrict`` does so when the grants already cover them)."""
     if scope.everywhere:
         return None
     org_field = _org_prefix(model)
@@ -141,17 +144,38 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
     if scope.nodes:
         q |= Q(**{f"{id_lookup}__in": list(scope.nodes)})
     owner = scope.owner_id_for(model)
-    if owner is not None:
+    if owner is not None and include_owner:
         q |= Q(**{model.scope_self_field: owner})  # type: ignore[attr-defined]
     return q
+
+
+def _owner_rows_outside_grants(user: Any, model: type[models.Model], scope: Scope) -> bool:
+    """Whether the user owns rows of ``model`` that their grants do not already cover (one indexed query,
+    remembered for the request next to the grants).
+
+    Why: ``grant OR owner`` across the two tables of a join can use no index, so every scoped list would
+    become a full scan (bench/RESULTS.md); the owner clause is added only when it adds rows.
+    """
+    cache: dict[tuple[str, str], bool] = user.__dict__.setdefault(_OWNER_CACHE_ATTR, {})
+    key = (model._meta.label_lower, scope.permission)
+    if key not in cache:
+        own = model._default_manager.filter(**{model.scope_self_field: scope.user_id})  # type: ignore[attr-defined]
+        grant_q = scope_q(model, scope, include_owner=False)
+        cache[key] = grant_q is not None and own.exclude(grant_q).exists()
+    return cache[key]
 
 
 def restrict(queryset: models.QuerySet[M], user: Any, permission: str) -> models.QuerySet[M]:
     """``queryset`` limited to what ``user`` may see with ``permission``. The one scope filter."""
     scope = scope_for(user, permission)
-    if not scope.has_grant and scope.owner_id_for(queryset.model) is None:
+    model = queryset.model
+    owner = scope.owner_id_for(model)
+    if not scope.has_grant and owner is None:
         return queryset.none()
-    q = scope_q(queryset.model, scope)
+    include_owner = owner is not None and (
+        not scope.has_grant or _owner_rows_outside_grants(user, model, scope)
+    )
+    q = scope_q(model, scope, include_owner=include_owner)
     return queryset if q is None else queryset.filter(q)
 
 
