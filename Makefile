@@ -34,6 +34,7 @@ setup: venv assets fonts
 
 migrate: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --noinput -v 0
 
 demo: migrate

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from dangjian.access import classify, scope
+from dangjian.core.paging import CachedCountPaginator
 
 
 def permission_required(permission: str) -> Callable[[Any], Any]:
@@ -72,3 +73,4 @@ class ScopedViewMixin:
 
 class ScopedListView(ScopedViewMixin, ListView):  # type: ignore[type-arg]
     paginate_by = 50
+    paginator_class = CachedCountPaginator

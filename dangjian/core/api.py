@@ -9,9 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dangjian.core.errors import BusinessError
+from dangjian.core.paging import CachedCountPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
+    django_paginator_class = CachedCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -57,6 +57,15 @@ def branch_choices(user: Any, permission: str = "members.change") -> list[tuple[
     ]
 
 
+def org_filter_options(user: Any, selected: str) -> list[tuple[int, str]]:
+    """The 党组织 filter's choices: the top three levels of the user's scope (a whole group has thousands of
+    branches; deeper ones are reached from the tree page), plus the one currently selected."""
+    orgs = org_selectors.org_list(user=user, permission="members.view")
+    top = orgs.aggregate(m=Min("depth"))["m"] or 1
+    shown = orgs.filter(Q(depth__lte=top + 2) | Q(pk=selected if selected.isdigit() else 0)).order_by("path")
+    return [(o.pk, "　" * (o.depth - top) + o.label) for o in shown.only("pk", "depth", "name", "short_name")]
+
+
 class MemberListView(ScopedListView):
     """党员名册: filters in the query string serve the page, the export and the API alike."""
 
@@ -80,10 +89,7 @@ class MemberListView(ScopedListView):
         ctx.update(
             {
                 "filter": self.filterset,
-                "org_options": [
-                    (o.pk, "　" * max(o.depth - 1, 0) + o.label)
-                    for o in org_selectors.org_choices_for(user, "members.view")
-                ][:3000],
+                "org_options": org_filter_options(user, self.request.GET.get("org", "")),
                 "can_change": scope.has_permission(user, "members.change"),
                 "can_import": scope.has_permission(user, "members.import"),
                 "can_export": scope.has_permission(user, "members.export"),

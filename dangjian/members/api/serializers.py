@@ -16,9 +16,11 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
     address = serializers.CharField(source="address_masked", read_only=True)
-    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    standing_display = serializers.CharField(source="get_standing_display", read_only=True)
+    # Method fields, not ``source="get_…_display"``: a callable source makes DRF inspect its signature on
+    # every row (bench/RESULTS.md).
+    gender_display = serializers.SerializerMethodField()
+    status_display = serializers.SerializerMethodField()
+    standing_display = serializers.SerializerMethodField()
     # Optional choices may be empty; a read-only model field would drop ``allow_blank`` from the schema.
     education = serializers.ChoiceField(
         label="学历", choices=Education.choices, allow_blank=True, read_only=True
@@ -64,6 +66,15 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
             "exited_on",
         ]
         read_only_fields = fields
+
+    def get_gender_display(self, obj: Member) -> str:
+        return str(obj.get_gender_display())
+
+    def get_status_display(self, obj: Member) -> str:
+        return str(obj.get_status_display())
+
+    def get_standing_display(self, obj: Member) -> str:
+        return str(obj.get_standing_display())
 
 
 class MemberWriteSerializer(serializers.Serializer[Any]):
