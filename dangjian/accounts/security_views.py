@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.paginator import Paginator
@@ -75,9 +74,7 @@ def mfa(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("core:home"))
     context: dict[str, object] = {"form": form, "enrolling": enrolling, "required": requires_mfa(user)}
     if enrolling:
-        context["qr_svg"] = segno.make(services.totp_uri(secret, user), error="m").svg_inline(
-            scale=5, dark="#000", light="#fff"
-        )
+        context["totp_uri"] = services.totp_uri(secret, user)
         context["secret"] = secret
     return render(request, "accounts/mfa.html", context)
 
