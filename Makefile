@@ -49,7 +49,7 @@ run: demo
 
 test: setup
 	$(MANAGE) collectstatic --noinput -v 0 --settings=config.settings_test
-	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -rs -p no:cacheprovider $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check .
