@@ -223,6 +223,10 @@ _SNAPSHOT_MODELS = (
     "accounts.SecurityPolicy",
     "audit.AuditEntry",
     "core.Job",
+    "points.PointRule",
+    "points.PointEntry",
+    "points.PointDay",
+    "points.PointAdjustment",
 )
 
 

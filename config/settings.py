@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.access",
     "dangjian.members",
+    "dangjian.points",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("points/", include("dangjian.points.urls")),
     path("access/", include("dangjian.access.urls")),
     path("audit/", include("dangjian.audit.urls")),
     path("api/", include("dangjian.core.api_urls")),

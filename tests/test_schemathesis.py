@@ -98,7 +98,18 @@ def _import_job(org: Org, member: Member) -> int:
     return Job.objects.create(kind=imports.JOB_KIND, org=org, title="导入党员：名册.xlsx").pk
 
 
+def _point_adjustment(org: Org, member: Member) -> int:
+    from dangjian.accounts.models import User
+    from dangjian.points.models import PointAdjustment
+
+    requester = User.objects.get(username="outsider")  # someone else than the persona who may decide it
+    return PointAdjustment.objects.create(
+        member=member, points=2, reason="表彰", occurred_on=dt.date(2026, 1, 5), requested_by=requester
+    ).pk
+
+
 OBJECTS: dict[str, Callable[[Org, Member], int]] = {
+    "/api/v1/points/adjustments/": _point_adjustment,
     "/api/v1/members/": lambda org, member: member.pk,
     "/api/v1/orgs/": lambda org, member: org.pk,
     "/api/v1/positions/": _position,

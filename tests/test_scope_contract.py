@@ -134,6 +134,26 @@ def _stored_file(w: SimpleNamespace) -> Any:
     return uploads.file_store(actor=w.secretary_a, purpose="test.image", upload=upload, org=w.branch_a)
 
 
+def _point_rule(w: SimpleNamespace) -> Any:
+    from dangjian.points import services
+    from dangjian.points.models import PointRule
+
+    services.points_seed_rules()
+    return PointRule.objects.get(code="login")
+
+
+def _adjustment(w: SimpleNamespace) -> Any:
+    """A pending manual award for 党员甲, requested by someone other than the officer who may decide it."""
+    from dangjian.points.models import PointAdjustment
+
+    adjustment, _ = PointAdjustment.objects.get_or_create(
+        member=w.member,
+        reason="合同测试",
+        defaults={"points": 3, "occurred_on": dt.date(2026, 1, 5), "requested_by": w.secretary_a},
+    )
+    return adjustment
+
+
 def _org(attr: str) -> Callable[[SimpleNamespace], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, attr).pk}
 
@@ -167,6 +187,10 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "member-reveal": _org("member"),
     "member-change-status": lambda w: {"pk": w.member.pk, "kind": "suspend"},
     "statuschange-detail": lambda w: {"pk": _history_of(w.member).pk},
+    "points:rule_edit": lambda w: {"pk": _point_rule(w).pk},
+    "points:adjustment_decide": lambda w: {"pk": _adjustment(w).pk, "decision": "approve"},
+    "pointadjustment-approve": lambda w: {"pk": _adjustment(w).pk},
+    "pointadjustment-reject": lambda w: {"pk": _adjustment(w).pk},
 }
 
 
@@ -262,6 +286,19 @@ EXPECTED: dict[str, dict[str, Any]] = {
     ),
     "import-list": api(ORG_WORKERS),
     "import-detail": api(("secretary_a", "officer"), secretary_b=404),
+    "points:my_points": html(SIGNED_IN),  # own points only; an account without a member record sees a notice
+    "points:board": html(NOT_ADMINS),  # without a grant: oneself and one's rank
+    "points:board_export": html(ORG_WORKERS),  # an audited download
+    "points:rule_list": html(ORG_WORKERS),
+    "points:rule_edit": html(("officer",)),
+    "points:adjustment_list": html(("officer",)),
+    "points:adjustment_decide": html(("officer",), ok=405),
+    "points-me": api(SIGNED_IN),
+    "points-board": api(NOT_ADMINS),
+    "pointrule-list": api(ORG_WORKERS),
+    "pointadjustment-list": api(("officer",)),
+    "pointadjustment-approve": api(("officer",), ok=405),
+    "pointadjustment-reject": api(("officer",), ok=405),
     "schema": public(),
     "swagger-ui": public(),
 }
@@ -322,6 +359,14 @@ def _policy(w: SimpleNamespace) -> dict[str, Any]:
 
     current = policy.current()
     return {f: getattr(current, f) + 1 for f in policy.POLICY_FIELDS}
+
+
+def _rule_form(w: SimpleNamespace) -> dict[str, Any]:
+    return {"name": "登录", "unit_size": 1, "points_per_unit": 1, "daily_cap": 2, "active_from": "2020-01-01"}
+
+
+def _adjustment_form(w: SimpleNamespace) -> dict[str, Any]:
+    return {"member": w.member.pk, "points": 5, "reason": "获评优秀共产党员"}
 
 
 WRITES: dict[str, Write] = {
@@ -400,6 +445,12 @@ WRITES: dict[str, Write] = {
     "member-detail": Write("patch", ("secretary_a", "officer"), lambda w: {"job_title": "改过的岗位"}),
     "member-change-status": Write("post", ("secretary_a", "officer"), _status),
     "member-reveal": Write("post", ("secretary_a", "officer"), lambda w: {}),
+    "points:rule_edit": Write("post", ("officer",), _rule_form),
+    "points:adjustment_list": Write("post", ("officer",), _adjustment_form),
+    "points:adjustment_decide": Write("post", ("officer",), lambda w: {}),
+    "pointadjustment-list": Write("post", ("officer",), _adjustment_form),
+    "pointadjustment-approve": Write("post", ("officer",), lambda w: {}),
+    "pointadjustment-reject": Write("post", ("officer",), lambda w: {}),
 }
 
 UNSAFE = ("post", "put", "patch", "delete")

@@ -32,10 +32,12 @@ _ORG_WORK = {
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.BRANCH_SECRETARY: frozenset(_ORG_WORK | {"orgs.change"}),
-    Role.PARTY_WORKER: frozenset(_ORG_WORK),
-    Role.COMMITTEE_OFFICER: frozenset(_ORG_WORK | {"orgs.change", "orgs.manage"}),
-    Role.DISCIPLINE_OFFICER: frozenset({"orgs.view", "members.view"}),
+    Role.BRANCH_SECRETARY: frozenset(_ORG_WORK | {"orgs.change", "points.view"}),
+    Role.PARTY_WORKER: frozenset(_ORG_WORK | {"points.view"}),
+    Role.COMMITTEE_OFFICER: frozenset(
+        _ORG_WORK | {"orgs.change", "orgs.manage", "points.view", "points.manage"}
+    ),
+    Role.DISCIPLINE_OFFICER: frozenset({"orgs.view", "members.view", "points.view"}),
     # 系统管理员: users and configuration; the org tree is configuration, members are not.
     Role.SYSTEM_ADMIN: frozenset({"accounts.manage", "orgs.view"}),
     # 安全管理员: roles, grants and security policy.
@@ -45,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 # Permissions a user holds on their own records without any grant (a member sees their own record).
-SELF_PERMISSIONS = frozenset({"members.view"})
+SELF_PERMISSIONS = frozenset({"members.view", "points.view"})
 
 
 def permissions_of(role: str) -> frozenset[str]:

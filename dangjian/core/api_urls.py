@@ -11,6 +11,7 @@ from dangjian.access import classify
 from dangjian.core.middleware import CONTENT_SECURITY_POLICY
 from dangjian.members.api.views import ImportJobViewSet, MemberViewSet, StatusChangeViewSet
 from dangjian.orgs.api.views import OrgViewSet, PositionViewSet
+from dangjian.points.api.views import BoardView, MyPointsView, PointAdjustmentViewSet, PointRuleViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrgViewSet, basename="org")
@@ -18,6 +19,8 @@ router.register("positions", PositionViewSet, basename="position")
 router.register("members", MemberViewSet, basename="member")
 router.register("status-changes", StatusChangeViewSet, basename="statuschange")
 router.register("imports", ImportJobViewSet, basename="import")
+router.register("points/rules", PointRuleViewSet, basename="pointrule")
+router.register("points/adjustments", PointAdjustmentViewSet, basename="pointadjustment")
 router.APIRootView.access = classify.AUTHENTICATED  # type: ignore[attr-defined]
 
 
@@ -41,6 +44,8 @@ class DocsView(SpectacularSwaggerSplitView):
 
 
 urlpatterns = [
+    path("v1/points/me/", MyPointsView.as_view(), name="points-me"),
+    path("v1/points/board/", BoardView.as_view(), name="points-board"),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="schema"), name="swagger-ui"),

@@ -28,6 +28,10 @@ _ITEMS: list[tuple[str, str, str, str | None]] = [
     ("角色授权", "access:grant_list", "shield-lock", "access.manage"),
     ("安全策略", "accounts:policy", "shield-check", "access.manage"),
     ("审计日志", "audit:entry_list", "journal-text", "audit.view"),
+    ("我的积分", "points:my_points", "star", None),
+    ("积分排行", "points:board", "trophy", "points.view"),
+    ("积分规则", "points:rule_list", "list-check", "points.view"),
+    ("积分调整", "points:adjustment_list", "plus-slash-minus", "points.manage"),
     ("我的档案", "accounts:profile", "person-vcard", None),
 ]
 

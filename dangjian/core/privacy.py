@@ -248,6 +248,53 @@ INVENTORY: dict[str, dict[str, str]] = {
         "actor": _I,
         "created_at": _I,
     },
+    "points.pointrule": {
+        "id": _I,
+        "code": _I,
+        "name": _I,
+        "unit": _I,
+        "unit_size": _I,
+        "points_per_unit": _I,
+        "daily_cap": _I,
+        "weekly_cap": _I,
+        "active_from": _I,
+        "active_until": _I,
+        "is_active": _I,
+        "updated_at": _I,
+    },
+    "points.pointentry": {
+        "id": _I,
+        "member": _I,
+        "rule": _I,
+        "action": _PE,  # what the member did (read, attended, passed an exam)
+        "points": _PE,  # a person's score
+        "units": _PE,
+        "content_key": _PE,  # which article, video, meeting or exam
+        "idempotency_key": _PE,  # repeats member, action, content and day
+        "occurred_on": _PE,
+        "source": _PE,  # may carry an adjustment's reason
+        "created_at": _I,
+        "row_mac": _I,
+    },
+    "points.pointday": {
+        "id": _I,
+        "member": _I,
+        "day": _PE,
+        "points": _PE,
+    },
+    "points.pointadjustment": {
+        "id": _I,
+        "member": _I,
+        "points": _PE,
+        "occurred_on": _PE,
+        "reason": _PE,  # why points were awarded or deducted
+        "status": _PE,
+        "requested_by": _I,
+        "requested_at": _I,
+        "decided_by": _I,
+        "decided_at": _I,
+        "entry": _I,
+    },
 }
 
 # How a sensitive (or list-masked personal) value is shown when it is not shown in full.
