@@ -94,6 +94,10 @@ def points_award(
     Idempotent: the key member + action + ``content_key`` + day is unique, so a replay or a double click
     returns the entry already written and adds nothing. Returns None when no rule is active or the caps
     leave nothing. No audit entry (awards are frequent; the ledger is sealed instead).
+
+    Another app calls it after its own commit (docs/architecture.md, side effects), e.g.
+    ``transaction.on_commit(lambda: points_award(member=m, action="exam_pass", content_key=f"exam-{pk}"))``;
+    the idempotency key makes a retried call safe.
     """
     on = on or timezone.localdate()
     key = rules.idempotency_key(member_id=member.pk, action=action, content_key=content_key, on=on)

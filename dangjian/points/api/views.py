@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -83,16 +84,33 @@ class BoardView(APIView):
         return Response({"results": BoardRowSerializer(rows, many=True).data, "my_rank": mine})
 
 
-class PointRuleViewSet(mixins.ListModelMixin, ScopedViewSet):
-    """积分规则 (read, points.view). Rules are platform-wide configuration, changed on the 积分规则 page."""
+class PointRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """积分规则: read with points.view; change with points.manage. Platform-wide configuration, addressed by
+    its action code (the rule of that code that started last)."""
 
     queryset = PointRule.objects.order_by("code", "-active_from")
     serializer_class = PointRuleSerializer
     permission = "points.view"
     write_permission = "points.manage"
+    lookup_field = "code"
+    lookup_value_regex = r"[a-z][a-z0-9_]{0,49}"
 
     def get_queryset(self) -> Any:
         return self.queryset.all()  # configuration, not org-owned: the grant check decides
+
+    def get_object(self) -> PointRule:
+        rule = PointRule.objects.filter(code=self.kwargs["code"]).order_by("-active_from").first()
+        if rule is None:
+            raise Http404
+        return rule
+
+    @extend_schema(request=PointRuleSerializer, responses=PointRuleSerializer)
+    def partial_update(self, request: Request, code: str) -> Response:
+        rule = self.get_object()
+        s = PointRuleSerializer(rule, data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        rule = services.points_rule_update(actor=request.user, rule=rule, **s.validated_data)
+        return Response(PointRuleSerializer(rule).data)
 
 
 class PointAdjustmentViewSet(mixins.ListModelMixin, ScopedViewSet):

@@ -143,3 +143,13 @@ def test_board_queries_do_not_grow_with_members(world, login):
         m = make_member(world.branch_b if i % 2 else world.branch_a, f"党员{i}")
         services.points_award(member=m, action="login", on=today)
     assert count() == small
+
+
+def test_api_rule_change_needs_points_manage_and_is_audited(world, login):
+    url = reverse("pointrule-detail", args=["login"])
+    refused = login(world.secretary_a).patch(url, {"daily_cap": 3}, content_type="application/json")
+    assert refused.status_code == 403
+    assert login(world.secretary_a).get(url).json()["daily_cap"] == 1
+    changed = login(world.officer).patch(url, {"daily_cap": 3}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["daily_cap"] == 3
+    assert AuditEntry.objects.filter(action="points.rule.update").count() == 1
