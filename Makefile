@@ -35,6 +35,7 @@ setup: venv assets fonts
 migrate: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
+	$(MANAGE) points_seed_rules
 	$(MANAGE) collectstatic --noinput -v 0
 
 demo: migrate
