@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from dangjian.core.errors import BusinessError
 from dangjian.core.ratelimit import ratelimit
 from dangjian.members import services as member_services
 from dangjian.members.selectors import member_get_own
+from dangjian.points import services as points_services
 
 
 @method_decorator(ratelimit("login"), name="dispatch")
@@ -31,8 +33,15 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
         response = super().form_valid(form)
-        start_session(self.request, form.get_user())
-        audit.record(actor=form.get_user(), action="accounts.login.success", target=form.get_user())
+        user = form.get_user()
+        start_session(self.request, user)
+        audit.record(actor=user, action="accounts.login.success", target=user)
+        member = member_get_own(user)
+        if member is not None and not member.exit_kind:
+            # 每日登录 points (DOMAIN.md §7), through the points service, once per day whatever the retries.
+            transaction.on_commit(
+                lambda: points_services.points_award(member=member, action="login", source="登录")
+            )
         return response
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:
