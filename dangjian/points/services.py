@@ -14,6 +14,7 @@ from dangjian.access import scope
 from dangjian.audit import services as audit
 from dangjian.core.errors import BusinessError
 from dangjian.members.models import Member
+from dangjian.orgs.models import Org
 from dangjian.points import rules
 from dangjian.points.models import AdjustmentStatus, PointAdjustment, PointDay, PointEntry, PointRule
 
@@ -136,6 +137,12 @@ def points_award(
     return entry
 
 
+def manages_whole_tree(actor: Any) -> bool:
+    """Whether ``actor`` holds points.manage over every organisation (root subtree grant or platform-wide)."""
+    s = scope.scope_for(actor, "points.manage")
+    return s.everywhere or any(len(path) == Org.steplen for path in s.subtrees)
+
+
 def _require_manage(actor: Any, member: Member) -> None:
     if not scope.org_in_scope(actor, "points.manage", member.org):
         raise BusinessError("points.forbidden", "无权调整该党员的积分")
@@ -143,9 +150,11 @@ def _require_manage(actor: Any, member: Member) -> None:
 
 @transaction.atomic
 def points_rule_update(*, actor: Any, rule: PointRule, **fields: Any) -> PointRule:
-    """Change a rule's name, amounts, caps or dates. Needs points.manage. Audit: points.rule.update."""
-    if not scope.has_permission(actor, "points.manage"):
-        raise BusinessError("points.forbidden", "无权修改积分规则")
+    """Change a rule's name, amounts, caps or dates. Rules apply to the whole enterprise, so this needs
+    points.manage over the whole tree (a grant at the root with its subtree, or platform-wide): a
+    subsidiary's officer may not change everyone's rules. Audit: points.rule.update."""
+    if not manages_whole_tree(actor):
+        raise BusinessError("points.forbidden", "积分规则适用于全部组织，只有上级党委（根组织）有权修改")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise BusinessError("points.bad_field", f"不能修改：{'、'.join(sorted(unknown))}")

@@ -110,6 +110,14 @@ def test_rule_pages_render_and_edit_is_audited(world, login):
         "daily_cap": 2,
         "active_from": "2020-01-01",
     }
+    # A subsidiary's officer sees the form but may not change enterprise-wide rules: nothing changes.
+    refused = client.post(reverse("points:rule_edit", args=[rule.pk]), data)
+    assert refused.status_code == 200 and "根组织" in refused.content.decode()
+    rule.refresh_from_db()
+    assert rule.daily_cap != 2
+    from dangjian.points.tests.test_services import root_officer
+
+    client = login(root_officer(world))
     assert client.post(reverse("points:rule_edit", args=[rule.pk]), data).status_code == 302
     rule.refresh_from_db()
     assert rule.daily_cap == 2
@@ -150,6 +158,8 @@ def test_api_rule_change_needs_points_manage_and_is_audited(world, login):
     refused = login(world.secretary_a).patch(url, {"daily_cap": 3}, content_type="application/json")
     assert refused.status_code == 403
     assert login(world.secretary_a).get(url).json()["daily_cap"] == 1
-    changed = login(world.officer).patch(url, {"daily_cap": 3}, content_type="application/json")
+    from dangjian.points.tests.test_services import root_officer
+
+    changed = login(root_officer(world)).patch(url, {"daily_cap": 3}, content_type="application/json")
     assert changed.status_code == 200 and changed.json()["daily_cap"] == 3
     assert AuditEntry.objects.filter(action="points.rule.update").count() == 1

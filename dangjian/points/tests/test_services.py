@@ -140,14 +140,34 @@ def test_an_adjustment_without_a_reason_is_refused(world):
     assert exc.value.code == "points.reason_required"
 
 
+def root_officer(world):
+    """An officer of the root committee: the only kind of grant that may change enterprise-wide rules."""
+    from conftest import make_user
+    from dangjian.access.services import grant_create
+
+    user = make_user("root_officer", "集团组织部")
+    grant_create(actor=None, user=user, role="committee_officer", org=world.root, bootstrap=True)
+    return user
+
+
 def test_rule_update_is_audited_and_refused_without_points_manage(world):
     rule = PointRule.objects.get(code="login")
     with pytest.raises(BusinessError):
         services.points_rule_update(actor=world.secretary_a, rule=rule, daily_cap=3)
-    services.points_rule_update(actor=world.officer, rule=rule, daily_cap=3)
+    services.points_rule_update(actor=root_officer(world), rule=rule, daily_cap=3)
     rule.refresh_from_db()
     assert rule.daily_cap == 3
     assert AuditEntry.objects.filter(action="points.rule.update", target_id=str(rule.pk)).exists()
+
+
+def test_a_subsidiary_officer_cannot_change_the_enterprise_wide_rules(world):
+    rule = PointRule.objects.get(code="login")
+    before = rule.daily_cap
+    with pytest.raises(BusinessError, match="根组织"):
+        services.points_rule_update(actor=world.officer, rule=rule, daily_cap=before + 5)
+    rule.refresh_from_db()
+    assert rule.daily_cap == before
+    assert not AuditEntry.objects.filter(action="points.rule.update").exists()
 
 
 def test_the_seal_detects_a_raw_sql_edit_of_points(world):
