@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "dangjian.access",
     "dangjian.members",
     "dangjian.points",
+    "dangjian.studytime",
+    "dangjian.study",
+    "dangjian.school",
+    "dangjian.news",
+    "dangjian.meetings",
 ]
 
 MIDDLEWARE = [

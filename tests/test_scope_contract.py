@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
+import pkgutil
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -34,6 +36,20 @@ from dangjian.core.models import Job
 from dangjian.members import imports
 from dangjian.members.models import ChangeKind, StatusChange
 from dangjian.orgs.models import Position
+from tests import contracts
+from tests.contracts import (
+    ADMINS,
+    ANON_API,
+    LOGIN,
+    NOT_ADMINS,
+    ORG_VIEWERS,
+    ORG_WORKERS,
+    SIGNED_IN,
+    Write,
+    api,
+    html,
+    public,
+)
 
 # --------------------------------------------------------------------------------------------------------
 # Walking the resolver
@@ -206,29 +222,6 @@ def url_of(route: Route, world: SimpleNamespace) -> str:
 # --------------------------------------------------------------------------------------------------------
 # Expected answers to GET, per URL and persona
 
-LOGIN = "→login"  # 302 to the login page
-ANON_API = (401, 403)
-SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
-ADMINS = ("system_admin", "security_admin", "audit_admin")
-ORG_VIEWERS = ("secretary_a", "secretary_b", "officer", "system_admin", "security_admin")  # orgs.view
-ORG_WORKERS = ("secretary_a", "secretary_b", "officer")  # members.* through a grant
-NOT_ADMINS = tuple(p for p in SIGNED_IN if p not in ADMINS)
-
-
-def public(**overrides: Any) -> dict[str, Any]:
-    return {p: 200 for p in PERSONAS} | overrides
-
-
-def html(allowed: tuple[str, ...], *, ok: int = 200, others: Any = 403, **overrides: Any) -> dict[str, Any]:
-    """A page: anonymous → login; ``allowed`` → ``ok``; the rest → ``others``; then ``overrides``."""
-    return {"anonymous": LOGIN} | {p: ok if p in allowed else others for p in SIGNED_IN} | overrides
-
-
-def api(allowed: tuple[str, ...], *, ok: int = 200, others: Any = 403, **overrides: Any) -> dict[str, Any]:
-    """An API route: anonymous → 401/403; ``allowed`` → ``ok``; the rest → ``others``; then ``overrides``."""
-    return {"anonymous": ANON_API} | {p: ok if p in allowed else others for p in SIGNED_IN} | overrides
-
-
 # 405: a POST-only view answering a GET from someone who passed the permission check.
 EXPECTED: dict[str, dict[str, Any]] = {
     "core:home": html(SIGNED_IN),
@@ -307,14 +300,6 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 # --------------------------------------------------------------------------------------------------------
 # Writes: who may attempt them with a chance of success; everyone else is refused and nothing changes
-
-
-@dataclasses.dataclass(frozen=True)
-class Write:
-    method: str
-    allowed: tuple[str, ...]
-    payload: Callable[[SimpleNamespace], dict[str, Any]]
-    multipart: bool = False  # a file upload (API routes otherwise send JSON, pages a form)
 
 
 def _org_form(w: SimpleNamespace) -> dict[str, Any]:
@@ -455,6 +440,20 @@ WRITES: dict[str, Write] = {
     "pointadjustment-approve": Write("post", ("officer",), lambda w: {}),
     "pointadjustment-reject": Write("post", ("officer",), lambda w: {}),
 }
+
+
+def _merge_app_contracts() -> None:
+    """Add the tables of every ``tests/contracts/<app>.py`` (an app's URLs are declared beside its code)."""
+    for info in pkgutil.iter_modules(contracts.__path__):
+        module = importlib.import_module(f"{contracts.__name__}.{info.name}")
+        for table, extra in ((EXPECTED, "EXPECTED"), (KWARGS, "KWARGS"), (WRITES, "WRITES")):
+            entries = getattr(module, extra, {})
+            clash = sorted(set(entries) & set(table))
+            assert not clash, f"{module.__name__}.{extra} repeats {clash}"
+            table.update(entries)  # type: ignore[attr-defined]
+
+
+_merge_app_contracts()
 
 UNSAFE = ("post", "put", "patch", "delete")
 

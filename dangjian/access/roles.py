@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     BRANCH_SECRETARY = "branch_secretary", "支部书记"
     PARTY_WORKER = "party_worker", "党务工作者"
     COMMITTEE_OFFICER = "committee_officer", "党委组织干部"
+    PUBLICITY_OFFICER = "publicity_officer", "宣传委员"
     DISCIPLINE_OFFICER = "discipline_officer", "纪检干部"
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
@@ -31,15 +32,30 @@ _ORG_WORK = {
     "orgs.appoint",
 }
 
+# Study (学习专题, 网络党校): study.view reads statistics and who is behind; study.manage publishes and
+# assigns. News (党建新鲜事): news.publish writes a branch's activity posts; news.review approves the posts of
+# the organisations below; news.feeds configures the RSS/Atom sources. Meetings (组织生活): meetings.view
+# reads records and compliance, meetings.change plans and records, meetings.review reviews the level below.
+_STUDY = {"study.view", "study.manage"}
+_BRANCH_LIFE = {"meetings.view", "meetings.change", "news.publish"}
+
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.BRANCH_SECRETARY: frozenset(_ORG_WORK | {"orgs.change", "points.view"}),
-    Role.PARTY_WORKER: frozenset(_ORG_WORK | {"points.view"}),
+    Role.BRANCH_SECRETARY: frozenset(_ORG_WORK | _STUDY | _BRANCH_LIFE | {"orgs.change", "points.view"}),
+    Role.PARTY_WORKER: frozenset(_ORG_WORK | _BRANCH_LIFE | {"points.view", "study.view"}),
     Role.COMMITTEE_OFFICER: frozenset(
-        _ORG_WORK | {"orgs.change", "orgs.manage", "points.view", "points.manage"}
+        _ORG_WORK
+        | _STUDY
+        | _BRANCH_LIFE
+        | {"orgs.change", "orgs.manage", "points.view", "points.manage", "news.review", "meetings.review"}
     ),
-    Role.DISCIPLINE_OFFICER: frozenset({"orgs.view", "members.view", "points.view"}),
-    # 系统管理员: users and configuration; the org tree is configuration, members are not.
-    Role.SYSTEM_ADMIN: frozenset({"accounts.manage", "orgs.view"}),
+    # 宣传委员: publishes study content and news for the organisation (and subtree) of the grant.
+    Role.PUBLICITY_OFFICER: frozenset(_STUDY | {"orgs.view", "points.view", "news.publish", "news.review"}),
+    Role.DISCIPLINE_OFFICER: frozenset(
+        {"orgs.view", "members.view", "points.view", "study.view", "meetings.view"}
+    ),
+    # 系统管理员: users and configuration; the org tree and the news sources are configuration, members
+    # are not.
+    Role.SYSTEM_ADMIN: frozenset({"accounts.manage", "orgs.view", "news.feeds"}),
     # 安全管理员: roles, grants and security policy.
     Role.SECURITY_ADMIN: frozenset({"access.manage", "orgs.view"}),
     # 审计管理员: reads and exports the audit log only.

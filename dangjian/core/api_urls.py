@@ -46,6 +46,11 @@ class DocsView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("v1/points/me/", MyPointsView.as_view(), name="points-me"),
     path("v1/points/board/", BoardView.as_view(), name="points-board"),
+    path("v1/", include("dangjian.studytime.api.urls")),
+    path("v1/", include("dangjian.study.api.urls")),
+    path("v1/", include("dangjian.school.api.urls")),
+    path("v1/", include("dangjian.news.api.urls")),
+    path("v1/", include("dangjian.meetings.api.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="schema"), name="swagger-ui"),

@@ -26,12 +26,16 @@ own page (我的档案) lists what the platform holds about them from this table
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
@@ -296,6 +300,26 @@ INVENTORY: dict[str, dict[str, str]] = {
         "entry": _I,
     },
 }
+
+
+def _merge_app_inventories() -> None:
+    """Add ``INVENTORY`` from each app's ``privacy.py`` (a dict of strings, no models), so an app classifies
+    its own fields beside its models."""
+    for app in settings.INSTALLED_APPS:
+        if (
+            not app.startswith("dangjian.")
+            or app == "dangjian.core"
+            or importlib.util.find_spec(f"{app}.privacy") is None
+        ):
+            continue
+        extra: dict[str, dict[str, str]] = importlib.import_module(f"{app}.privacy").INVENTORY
+        clash = sorted(set(extra) & set(INVENTORY))
+        if clash:
+            raise ImproperlyConfigured(f"{app}.privacy 重复分级：{clash}")
+        INVENTORY.update(extra)
+
+
+_merge_app_inventories()
 
 # How a sensitive (or list-masked personal) value is shown when it is not shown in full.
 MASKS: dict[tuple[str, str], Callable[[str | None], str]] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import time
 from typing import Any
 
@@ -58,8 +60,20 @@ class Command(BaseCommand):
             dynamic_ncols=True,
         ) as bar:
             result = demo.seed(members=options["members"], seed=options["seed"], progress=bar.update)
+        extra = self.seed_apps(seed=options["seed"])
         if options["verbosity"]:
             self.summary(result, time.monotonic() - started)
+            for line in extra:
+                self.stdout.write(f"  {line}")
+
+    def seed_apps(self, *, seed: int) -> list[str]:
+        """Demo content of the other apps: each ``dangjian.<app>.demo_content.seed(seed=...)`` runs after the
+        organisations, members and accounts exist and returns a line for the summary."""
+        lines = []
+        for app in settings.INSTALLED_APPS:
+            if app.startswith("dangjian.") and importlib.util.find_spec(f"{app}.demo_content") is not None:
+                lines.append(importlib.import_module(f"{app}.demo_content").seed(seed=seed))
+        return lines
 
     def summary(self, result: demo.SeedResult, seconds: float) -> None:
         out = self.stdout

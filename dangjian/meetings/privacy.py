@@ -1,0 +1,3 @@
+"""Personal-information classes of this app's fields (merged into dangjian.core.privacy.INVENTORY)."""
+
+INVENTORY: dict[str, dict[str, str]] = {}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StudytimeConfig(AppConfig):
+    name = "dangjian.studytime"
+    verbose_name = "学习时长与学时"

@@ -1,0 +1,13 @@
+"""Scope contract of 党建新鲜事: see tests/contracts/__init__.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from tests.contracts import Write
+
+EXPECTED: dict[str, dict[str, Any]] = {}
+KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {}
+WRITES: dict[str, Write] = {}
