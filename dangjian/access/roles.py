@@ -63,7 +63,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 # Permissions a user holds on their own records without any grant (a member sees their own record).
-SELF_PERMISSIONS = frozenset({"members.view", "points.view"})
+SELF_PERMISSIONS = frozenset({"members.view", "points.view", "study.view"})
 
 
 def permissions_of(role: str) -> frozenset[str]:
