@@ -1,8 +1,8 @@
 """The study-content registry: how the study-time service knows what a ``content_key`` is.
 
 A piece of content that members study (an article or video of a 学习专题, a lesson of the 网络党校…) is
-named by a key ``"<prefix>:<pk>"``, e.g. ``"topic_item:12"`` or ``"lesson:5"``. The app that owns the content registers
-its prefix once, in its ``AppConfig.ready()``::
+named by a key ``"<prefix>:<pk>"``, e.g. ``"topic_item:12"`` or ``"lesson:5"``. The app that owns the
+content registers its prefix once, in its ``AppConfig.ready()``::
 
     from dangjian.studytime import content
 
