@@ -228,6 +228,8 @@ _SNAPSHOT_MODELS = (
     "points.PointDay",
     "points.PointAdjustment",
 )
+# Every model of these apps is snapshotted too (their models need not be listed one by one).
+_SNAPSHOT_APPS = ("studytime", "study", "school", "news", "meetings")
 
 
 def take_snapshot() -> dict[str, list[dict[str, Any]]]:
@@ -235,8 +237,10 @@ def take_snapshot() -> dict[str, list[dict[str, Any]]]:
     from django.apps import apps
 
     out: dict[str, list[dict[str, Any]]] = {}
-    for label in _SNAPSHOT_MODELS:
-        model = apps.get_model(label)
+    models = [apps.get_model(label) for label in _SNAPSHOT_MODELS]
+    models += [m for app in _SNAPSHOT_APPS for m in apps.get_app_config(app).get_models()]
+    for model in models:
+        label = model._meta.label
         rows = model._default_manager.order_by("pk").values()
         out[label] = [{k: v for k, v in row.items() if k != "last_login"} for row in rows]
     return out

@@ -1,0 +1,160 @@
+"""REST API of study time and 学时: the heartbeat a page or a mobile client sends while studying, my hours and
+the organisations' progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dangjian.access import classify, scope
+from dangjian.core.errors import BusinessError
+from dangjian.studytime import rules, selectors, services
+
+
+class HeartbeatInSerializer(serializers.Serializer[Any]):
+    content = serializers.CharField(max_length=64, help_text="学习内容标识，如 topic_item:12、lesson:5")
+    state = serializers.ChoiceField(
+        choices=rules.STATES, help_text="visible 页面可见；playing 音视频播放中；stop 暂停或离开"
+    )
+
+
+class HeartbeatOutSerializer(serializers.Serializer[Any]):
+    credited = serializers.IntegerField(help_text="本次计入的有效秒数（服务器测量）")
+    seconds_today = serializers.IntegerField(help_text="今日在该内容上的有效学习秒数")
+    interval = serializers.IntegerField(help_text="建议的心跳间隔（秒）")
+
+
+class HeartbeatView(APIView):
+    """学习心跳: send every ``interval`` seconds while the page is visible and, for a video or audio, while it
+    plays. The server measures the time; nothing the client says about durations is trusted."""
+
+    access = classify.AUTHENTICATED
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=HeartbeatInSerializer, responses=HeartbeatOutSerializer)
+    def post(self, request: Request) -> Response:
+        data = HeartbeatInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            beat = services.study_heartbeat(
+                user=request.user,
+                content_key=data.validated_data["content"],
+                state=data.validated_data["state"],
+            )
+        except BusinessError as exc:
+            if exc.code == "studytime.not_found":
+                raise NotFound(exc.message) from exc
+            if exc.code == "studytime.no_member":
+                raise PermissionDenied(exc.message) from exc
+            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"credited": beat.credited, "seconds_today": beat.seconds_today, "interval": beat.interval}
+        )
+
+
+class HoursRowSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1)
+    credited_on = serializers.DateField()
+    revoked = serializers.BooleanField()
+
+
+class MyHoursSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=7, decimal_places=1)
+    required = serializers.IntegerField()
+    expected = serializers.DecimalField(max_digits=7, decimal_places=1)
+    behind = serializers.BooleanField()
+    rows = HoursRowSerializer(many=True)
+
+
+def _year(request: Request) -> int:
+    raw = request.query_params.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year
+
+
+class MyHoursView(APIView):
+    """我的学时: this year's 学时 against the requirement (32; 56 for a branch secretary) and the ledger."""
+
+    access = classify.AUTHENTICATED
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=MyHoursSerializer)
+    def get(self, request: Request) -> Response:
+        member = selectors.member_of(request.user)
+        if member is None:
+            raise NotFound("当前账号未关联党员档案")
+        year = _year(request)
+        mine = selectors.my_hours(member, year, timezone.localdate())
+        payload = {
+            "year": year,
+            "total": mine.total,
+            "required": mine.required,
+            "expected": mine.expected,
+            "behind": mine.behind,
+            "rows": selectors.hours_rows(member, year),
+        }
+        return Response(MyHoursSerializer(payload).data)
+
+
+class OrgProgressSerializer(serializers.Serializer[Any]):
+    org = serializers.IntegerField(source="org.pk")
+    name = serializers.CharField(source="org.name")
+    members = serializers.IntegerField()
+    behind = serializers.IntegerField()
+    on_schedule_rate = serializers.IntegerField()
+    average = serializers.DecimalField(max_digits=7, decimal_places=1)
+
+
+class MemberProgressSerializer(serializers.Serializer[Any]):
+    member = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    org = serializers.CharField(source="org.name")
+    hours = serializers.DecimalField(max_digits=7, decimal_places=1)
+    expected = serializers.DecimalField(max_digits=7, decimal_places=1)
+    behind = serializers.BooleanField()
+
+
+class ProgressSerializer(serializers.Serializer[Any]):
+    org = serializers.IntegerField()
+    year = serializers.IntegerField()
+    children = OrgProgressSerializer(many=True)
+    behind = MemberProgressSerializer(many=True)
+
+
+class ProgressView(APIView):
+    """学时进度: an organisation's subtree (default the user's highest) by child organisation, and the members
+    behind the 32-学时 schedule (up to 500), within the user's ``study.view`` scope."""
+
+    access = classify.PERMISSION
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("org", int), OpenApiParameter("year", int)], responses=ProgressSerializer
+    )
+    def get(self, request: Request) -> Response:
+        if not scope.has_permission(request.user, "study.view"):
+            raise PermissionDenied("无权查看学时统计")
+        raw = request.query_params.get("org")
+        org = selectors.org_in_view(request.user, raw) if raw else selectors.default_org(request.user)
+        if org is None:
+            raise NotFound("组织不存在或不在您的范围内")
+        year, today = _year(request), timezone.localdate()
+        behind = selectors.members_progress(user=request.user, org=org, year=year, on=today, behind_only=True)
+        payload = {
+            "org": org.pk,
+            "year": year,
+            "children": selectors.children_progress(user=request.user, org=org, year=year, on=today),
+            "behind": behind[:500],
+        }
+        return Response(ProgressSerializer(payload).data)
