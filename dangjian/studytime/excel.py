@@ -18,7 +18,7 @@ def progress_export(*, actor: Any, org: Org, year: int, on: dt.date, behind_only
     content = excel.write_workbook(
         headers=["姓名", "所在组织", "本年学时", "应完成学时（截至今日）", "状态"],
         rows=(
-            [m.name, m.org.name, float(m.hours), float(m.expected), "落后" if m.behind else "正常"]
+            [m.name, m.org.name, float(m.hours), float(m.expected), "落后" if m.behind else "正常"]  # type: ignore[attr-defined]
             for m in rows.iterator(chunk_size=2000)
         ),
         sheet_title="学时进度",

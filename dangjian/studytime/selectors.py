@@ -128,8 +128,8 @@ def members_progress(
         scope.subtree_q("org__path", org.path)
     )
     if behind_only:
-        qs = qs.filter(behind=1)
-    return qs.select_related("org").order_by("hours", "org__path", "name")
+        qs = qs.filter(behind=1)  # type: ignore[misc]  # an annotation, unknown to the stubs
+    return qs.select_related("org").order_by("hours", "org__path", "name")  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class OrgProgress:
 def children_progress(*, user: Any, org: Org, year: int, on: dt.date) -> list[OrgProgress]:
     """``org`` itself (its direct members) and each child subtree: members, behind, hours — one grouped query
     over the subtree (members grouped by the prefix of their organisation's path at the children's depth)."""
-    children = list(org.get_children().filter(is_active=True).order_by("path"))
+    children = list(Org.objects.get_children(org).filter(is_active=True).order_by("path"))
     steplen = Org.steplen
     width = len(org.path) + steplen
     qs = scope.restrict(_annotated_members(year, on), user, "study.view").filter(
@@ -180,13 +180,14 @@ def children_progress(*, user: Any, org: Org, year: int, on: dt.date) -> list[Or
 def default_org(user: Any) -> Org | None:
     """The highest organisation where the user holds ``study.view`` (their own branch for a member)."""
     s = scope.scope_for(user, "study.view")
+    found: Org | None = None
     if s.everywhere:
-        return Org.get_root_nodes().first()
-    if s.subtrees:
-        return Org.objects.filter(path=min(s.subtrees, key=len)).first()
-    if s.nodes:
-        return Org.objects.filter(pk__in=s.nodes).order_by("depth", "path").first()
-    return None
+        found = Org.objects.filter(depth=1, is_active=True).order_by("path").first()
+    elif s.subtrees:
+        found = Org.objects.filter(path=min(s.subtrees, key=len)).first()
+    elif s.nodes:
+        found = Org.objects.filter(pk__in=s.nodes).order_by("depth", "path").first()
+    return found
 
 
 def org_in_view(user: Any, org_id: Any) -> Org | None:
@@ -195,7 +196,7 @@ def org_in_view(user: Any, org_id: Any) -> Org | None:
         pk = int(org_id)
     except (TypeError, ValueError):
         return None
-    org = Org.objects.filter(pk=pk, is_active=True).first()
+    org: Org | None = Org.objects.filter(pk=pk, is_active=True).first()
     if org is None or not scope.org_in_scope(user, "study.view", org):
         return None
     return org

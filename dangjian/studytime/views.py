@@ -81,7 +81,9 @@ class ProgressView(ScopedViewMixin, View):
         members = selectors.members_progress(
             user=request.user, org=org, year=year, on=today, behind_only=not show_all
         )
-        crumbs = [a for a in org.get_ancestors() if scope.org_in_scope(request.user, "study.view", a)]
+        crumbs = [
+            a for a in Org.objects.get_ancestors(org) if scope.org_in_scope(request.user, "study.view", a)
+        ]
         context = {
             "org": org,
             "crumbs": crumbs,

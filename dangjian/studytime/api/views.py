@@ -71,7 +71,7 @@ class HoursRowSerializer(serializers.Serializer[Any]):
 class MyHoursSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=7, decimal_places=1)
-    required = serializers.IntegerField()
+    required_hours = serializers.IntegerField(source="required")
     expected = serializers.DecimalField(max_digits=7, decimal_places=1)
     behind = serializers.BooleanField()
     rows = HoursRowSerializer(many=True)
