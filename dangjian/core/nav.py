@@ -32,6 +32,8 @@ _ITEMS: list[tuple[str, str, str, str | None]] = [
     ("积分排行", "points:board", "trophy", "points.view"),
     ("积分规则", "points:rule_list", "list-check", "points.view"),
     ("积分调整", "points:adjustment_list", "plus-slash-minus", "points.manage"),
+    ("我的学时", "studytime:my_hours", "hourglass-split", None),
+    ("学时进度", "studytime:progress", "bar-chart-line", "study.view"),
     ("我的档案", "accounts:profile", "person-vcard", None),
 ]
 
