@@ -1,0 +1,234 @@
+"""Reads of 组织生活, always scoped: meetings, attendance summaries, the calendar and compliance.
+
+Compliance is computed from the records on demand: for a page of branches one query reads the branches'
+党小组 and one grouped query reads their held meetings; nothing is queried per branch.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dangjian.access import scope
+from dangjian.meetings import config, rules
+from dangjian.meetings.models import HELD_STATUSES, Attendance, Meeting, MeetingStatus
+from dangjian.members.models import Member
+from dangjian.orgs.models import Org, OrgKind
+from dangjian.orgs.rules import BRANCH_KINDS
+
+
+def meeting_list(*, user: Any, permission: str = "meetings.view") -> QuerySet[Meeting]:
+    """Meetings the user may see (their branch, or a committee's subtree)."""
+    return scope.restrict(
+        Meeting.objects.select_related("org", "group", "host", "recorder"), user, permission
+    ).order_by("-planned_on", "-id")
+
+
+def branch_list(*, user: Any, permission: str = "meetings.view", under: Org | None = None) -> QuerySet[Org]:
+    """Active branches in scope, optionally under one organisation, in tree order."""
+    qs = scope.restrict(Org.objects.filter(kind__in=BRANCH_KINDS, is_active=True), user, permission)
+    if under is not None:
+        qs = qs.filter(scope.subtree_q("path", under.path))
+    return qs.order_by("path")
+
+
+def member_of(user: Any) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.select_related("org").filter(user=user).first()
+
+
+def my_attendances(user: Any) -> QuerySet[Attendance]:
+    """The user's own lines on meeting lists (a member's own meetings), newest first."""
+    return (
+        scope.restrict(Attendance.objects.select_related("meeting", "meeting__org"), user, "meetings.view")
+        .filter(member__user=user)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .order_by("-meeting__planned_on", "-meeting_id")
+    )
+
+
+@dataclass
+class AttendanceSummary:
+    """应到 / 实到 / 请假 / 缺席 of one meeting, with the rows behind each figure."""
+
+    rows: list[Attendance]
+    expected: int = 0
+    present: int = 0
+    on_leave: list[Attendance] = field(default_factory=list)
+    absent: list[Attendance] = field(default_factory=list)
+    excluded: list[Attendance] = field(default_factory=list)
+    late: list[Attendance] = field(default_factory=list)
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.present / self.expected) if self.expected else 0
+
+
+def attendance_summary(meeting: Meeting) -> AttendanceSummary:
+    """The attendance figures of a meeting: excluded members (DOMAIN.md §5) are out of 应到 unless present."""
+    rows = list(meeting.attendances.select_related("member").order_by("member__name", "id"))
+    s = AttendanceSummary(rows)
+    for a in rows:
+        if a.present:
+            s.expected += 1
+            s.present += 1
+            if a.late:
+                s.late.append(a)
+        elif a.excluded_reason:
+            s.excluded.append(a)
+        else:
+            s.expected += 1
+            (s.on_leave if a.leave_reason else s.absent).append(a)
+    return s
+
+
+# --------------------------------------------------------------------------------------------------------
+# Calendar
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    meetings: list[Meeting]
+
+
+def calendar_month(meetings: Sequence[Meeting], year: int, month: int) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of ``month`` with the meetings planned or held on each day."""
+    by_day: dict[dt.date, list[Meeting]] = defaultdict(list)
+    for m in meetings:
+        by_day[m.held_on or m.planned_on].append(m)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([CalendarDay(d, d.month == month, by_day.get(d, [])) for d in week])
+    return weeks
+
+
+# --------------------------------------------------------------------------------------------------------
+# Compliance
+
+
+@dataclass
+class BranchCompliance:
+    """One branch's compliance over [start, end]: each owed period with its status, and totals."""
+
+    org: Org
+    periods: list[rules.PeriodCompliance]
+
+    def _sum(self, attr: str) -> int:
+        return sum(getattr(p, attr) for p in self.periods)
+
+    @property
+    def due(self) -> int:
+        return self._sum("due")
+
+    @property
+    def held(self) -> int:
+        return self._sum("held")
+
+    @property
+    def late(self) -> int:
+        return self._sum("late")
+
+    @property
+    def missing(self) -> int:
+        return self._sum("missing")
+
+    @property
+    def pending(self) -> int:
+        return self._sum("pending")
+
+    @property
+    def closed_due(self) -> int:
+        return sum(p.due for p in self.periods if not p.open)
+
+    @property
+    def rate(self) -> int | None:
+        """Percentage of the meetings owed in ended periods that were held (on time or late)."""
+        closed = [p for p in self.periods if not p.open]
+        due = sum(p.due for p in closed)
+        return round(100 * sum(p.held + p.late for p in closed) / due) if due else None
+
+    def by_kind(self) -> dict[str, list[rules.PeriodCompliance]]:
+        out: dict[str, list[rules.PeriodCompliance]] = {k: [] for k in rules.KINDS}
+        for p in self.periods:
+            out[p.kind].append(p)
+        return {k: v for k, v in out.items() if v}
+
+
+def compliance(
+    branches: Sequence[Org], start: dt.date, end: dt.date, today: dt.date
+) -> list[BranchCompliance]:
+    """Compliance of ``branches`` for the periods in [start, end]: what was due, held, late, missing.
+
+    Two queries for any number of branches: their 党小组 (to know who owes 党小组会), and the held meetings
+    grouped by branch, kind, group, planned date and held date.
+    """
+    if not branches:
+        return []
+    freqs = config.frequencies()
+    by_path = {b.path: b for b in branches}
+    groups: dict[int, int] = defaultdict(int)
+    group_q = Q(pk__in=[])
+    for b in branches:
+        group_q |= scope.subtree_q("path", b.path)
+    depths = {b.depth + 1 for b in branches}
+    for path in Org.objects.filter(group_q, kind=OrgKind.GROUP, is_active=True, depth__in=depths).values_list(
+        "path", flat=True
+    ):
+        parent = by_path.get(path[: -Org.steplen])
+        if parent is not None:
+            groups[parent.pk] += 1
+    # The period of a yearly kind may start before ``start``: read from the earliest period start.
+    first = min(rules.period_bounds(f.period, start)[0] for f in freqs.values())
+    held = (
+        Meeting.objects.filter(
+            org__in=[b.pk for b in branches], planned_on__range=(first, end), status__in=HELD_STATUSES
+        )
+        .values("org_id", "kind", "planned_on", "held_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    dates: dict[tuple[int, str, dt.date], list[dt.date]] = defaultdict(list)
+    for row in held:
+        p_start, _ = rules.period_bounds(freqs[row["kind"]].period, row["planned_on"])
+        dates[(row["org_id"], row["kind"], p_start)].extend([row["held_on"] or row["planned_on"]] * row["n"])
+    out = []
+    for b in branches:
+        facts = rules.BranchFacts(b.has_committee, groups.get(b.pk, 0))
+        periods = [
+            rules.classify_period(due, dates.get((b.pk, due.kind, due.start), []), today)
+            for due in rules.dues_between(facts, start, end, freqs)
+        ]
+        out.append(BranchCompliance(b, periods))
+    return out
+
+
+@dataclass
+class ComplianceTotals:
+    branches: int
+    due: int
+    held: int
+    late: int
+    missing: int
+    pending: int
+    behind: int  # branches with at least one missing meeting
+
+
+def totals(rows: Sequence[BranchCompliance]) -> ComplianceTotals:
+    return ComplianceTotals(
+        len(rows),
+        sum(r.due for r in rows),
+        sum(r.held for r in rows),
+        sum(r.late for r in rows),
+        sum(r.missing for r in rows),
+        sum(r.pending for r in rows),
+        sum(1 for r in rows if r.missing),
+    )
