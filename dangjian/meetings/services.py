@@ -596,3 +596,15 @@ def record_download(*, actor: Any, meeting: Meeting, document: str) -> None:
         org_path=meeting.org.path,
         changes={"document": document},
     )
+
+
+CHECKIN_ATTEMPTS = (10, 600)  # a member may try 10 code words in 10 minutes (guessing is throttled)
+
+
+def checkin_attempt_allowed(user: Any) -> tuple[bool, int]:
+    """Count one check-in attempt of ``user`` (outside any transaction, so a refused attempt still counts).
+    Returns (allowed, seconds to wait)."""
+    from dangjian.core.ratelimit import hit
+
+    limit, window = CHECKIN_ATTEMPTS
+    return hit(f"meetings.checkin:u{user.pk}", limit=limit, window=window)
