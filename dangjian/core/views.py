@@ -12,6 +12,7 @@ from django.shortcuts import render
 from dangjian.access import classify, scope
 from dangjian.members.models import Member
 from dangjian.members.selectors import member_get_own
+from dangjian.news import selectors as news_selectors
 from dangjian.orgs import selectors as org_selectors
 
 
@@ -34,11 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
             orgs=Count("id"),
             branches=Count("id", filter=Q(kind__in=["branch", "joint_branch", "temporary_branch"])),
         )
-        tree = org_selectors.org_tree(user=user)
-        flagged = [n for n in tree if any(x.needs_attention for x in n.notices)]
-        context["notice_count"] = sum(1 for n in tree for x in n.notices if x.needs_attention)
-        context["flagged"] = flagged[:8]
+        context["notice_count"], context["flagged"] = org_selectors.flagged_orgs(user=user)
     context["roles"] = sorted({g.get_role_display() for g in scope.user_grants(user)})
+    context["news"] = news_selectors.latest(limit=5)  # 党建新鲜事: two indexed queries of five rows
     return render(request, "core/home.html", context)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 
 from dangjian.access import scope
 from dangjian.orgs import rules
@@ -61,39 +61,72 @@ def member_counts(orgs: QuerySet[Org], *, by: str = "org") -> dict[int, OrgCount
     return counts
 
 
-def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None) -> list[TreeNode]:
+def tree_shape(*, user: Any, root: Org | None = None) -> tuple[int, int]:
+    """How many organisations the tree page would show, and the depth of the highest (one query)."""
+    orgs = org_list(user=user)
+    if root is not None:
+        orgs = orgs.filter(scope.subtree_q("path", root.path))
+    shape = orgs.aggregate(n=Count("pk"), top=Min("depth"))
+    return int(shape["n"] or 0), int(shape["top"] or 1)
+
+
+def _subtree_totals(orgs: QuerySet[Org], by_path: dict[str, TreeNode]) -> None:
+    """Add the members of every organisation in ``orgs`` to the totals of itself and of each ancestor shown
+    (``by_path``), from one grouped query. 党小组 are skipped: their members already count in their branch."""
+    from dangjian.members.models import Member
+
+    rows = (
+        Member.objects.active()
+        .filter(org__in=orgs.exclude(kind="group").values("pk"))
+        .values("org__path", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        path, n = row["org__path"], row["n"]
+        for length in range(Org.steplen, len(path) + 1, Org.steplen):
+            anc = by_path.get(path[:length])
+            if anc is not None:
+                anc.total.members += n
+                if row["status"] == "full":
+                    anc.total.full += n
+                else:
+                    anc.total.probationary += n
+
+
+def org_tree(
+    *, user: Any, root: Org | None = None, today: dt.date | None = None, max_depth: int | None = None
+) -> list[TreeNode]:
     """The organisations in the user's scope (under ``root`` if given), in tree order, with their own and
-    subtree member counts, current 书记 and the structural notices of DOMAIN.md §1."""
+    subtree member counts, current 书记 and the structural notices of DOMAIN.md §1.
+
+    ``max_depth`` limits the nodes built to that depth (a large tree's page shows three levels); the totals
+    still cover the whole subtree, from one grouped query, so nothing below is instantiated.
+    """
     today = today or dt.date.today()
     orgs = org_list(user=user)
     if root is not None:
         orgs = orgs.filter(scope.subtree_q("path", root.path))
-    nodes = [TreeNode(org=o, depth=o.depth) for o in orgs.order_by("path")]
+    shown = orgs if max_depth is None else orgs.filter(depth__lte=max_depth)
+    nodes = [TreeNode(org=o, depth=o.depth) for o in shown.order_by("path")]
     if not nodes:
         return []
-    own = member_counts(orgs)
+    own = member_counts(shown)
     by_path = {n.org.path: n for n in nodes}
     if any(n.org.kind == "group" for n in nodes):
         # A 党小组's members already count in its branch: show them on the group, don't add them again.
         by_pk = {n.org.pk: n for n in nodes}
-        for group_id, c in member_counts(orgs.filter(kind="group"), by="group").items():
+        for group_id, c in member_counts(shown.filter(kind="group"), by="group").items():
             if (node := by_pk.get(group_id)) is not None:
                 node.own = node.total = OrgCounts(c.members, c.full, c.probationary)
     for node in nodes:
-        if node.org.kind == "group":
-            continue
-        c = own.get(node.org.pk, OrgCounts())
-        node.own = OrgCounts(c.members, c.full, c.probationary)
-        # add to self and every ancestor present in the view
-        for length in range(Org.steplen, len(node.org.path) + 1, Org.steplen):
-            anc = by_path.get(node.org.path[:length])
-            if anc is not None:
-                anc.total.members += c.members
-                anc.total.full += c.full
-                anc.total.probationary += c.probationary
+        if node.org.kind != "group":
+            c = own.get(node.org.pk, OrgCounts())
+            node.own = OrgCounts(c.members, c.full, c.probationary)
+    _subtree_totals(orgs, {p: n for p, n in by_path.items() if n.org.kind != "group"})
     secretaries = dict(
         Position.objects.filter(
-            org__in=orgs.values("pk"), title="secretary", ended_on__isnull=True
+            org__in=shown.values("pk"), title="secretary", ended_on__isnull=True
         ).values_list("org_id", "member__name")
     )
     reminder_months = getattr(settings, "ELECTION_REMINDER_MONTHS", 3)
@@ -110,6 +143,57 @@ def org_tree(*, user: Any, root: Org | None = None, today: dt.date | None = None
             reminder_months=reminder_months,
         )
     return nodes
+
+
+def flagged_orgs(*, user: Any, today: dt.date | None = None, limit: int = 8) -> tuple[int, list[TreeNode]]:
+    """The number of structural notices needing attention in the user's scope, and the first ``limit``
+    organisations with one (in tree order), for the home page — without building the whole tree.
+
+    The member rules of DOMAIN.md §1 concern branches, whose members are their own (a 党小组's members
+    belong to its branch), so one grouped count per organisation is enough; other kinds only have terms.
+    """
+    from dangjian.members.models import Member
+
+    today = today or dt.date.today()
+    orgs = org_list(user=user)
+    counts: dict[int, OrgCounts] = defaultdict(OrgCounts)
+    rows = (
+        Member.objects.active()
+        .filter(org__in=orgs.filter(kind__in=rules.BRANCH_KINDS).values("pk"))
+        .values("org_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        c = counts[row["org_id"]]
+        c.members += row["n"]
+        if row["status"] == "full":
+            c.full += row["n"]
+    reminder_months = getattr(settings, "ELECTION_REMINDER_MONTHS", 3)
+    total = 0
+    flagged: list[TreeNode] = []
+    fields = ("pk", "kind", "has_committee", "elected_on", "name", "short_name", "depth")
+    for pk, kind, has_committee, elected_on, name, short_name, depth in orgs.order_by("path").values_list(
+        *fields
+    ):
+        c = counts.get(pk, OrgCounts())
+        notices = rules.structural_notices(
+            kind=kind,
+            has_committee=has_committee,
+            members=c.members,
+            full_members=c.full,
+            elected_on=elected_on,
+            today=today,
+            max_members=rules.BRANCH_MAX_MEMBERS,
+            reminder_months=reminder_months,
+        )
+        attention = sum(1 for x in notices if x.needs_attention)
+        total += attention
+        if attention and len(flagged) < limit:
+            # only the name and the address are shown: an unsaved stand-in saves a query
+            org = Org(pk=pk, kind=kind, name=name, short_name=short_name, depth=depth)
+            flagged.append(TreeNode(org=org, depth=depth, notices=notices))
+    return total, flagged
 
 
 def positions_of(org: Org, *, current_only: bool = True) -> QuerySet[Position]:

@@ -31,15 +31,15 @@ class OrgTreeView(ScopedViewMixin, View):
         root = None
         if root_id := request.GET.get("root", ""):
             root = self.get_scoped_object(root_id) if root_id.isdigit() else None
-        nodes = selectors.org_tree(user=request.user, root=root)
         only_flagged = request.GET.get("flagged") == "1"
+        # Large trees: show three levels (only those are built); a deeper level opens by choosing a node
+        # (``?root=``). The flagged view looks at every node.
+        size, min_depth = selectors.tree_shape(user=request.user, root=root)
+        truncated = not only_flagged and size > 400
+        max_depth = min_depth + 2 if truncated else None
+        nodes = selectors.org_tree(user=request.user, root=root, max_depth=max_depth)
         if only_flagged:
             nodes = [n for n in nodes if any(x.needs_attention for x in n.notices)]
-        # Large trees: show three levels; a deeper level opens by choosing a node (``?root=``).
-        min_depth = min((n.depth for n in nodes), default=1)
-        truncated = not only_flagged and len(nodes) > 400
-        if truncated:
-            nodes = [n for n in nodes if n.depth <= min_depth + 2]
         return render(
             request,
             "orgs/org_tree.html",
