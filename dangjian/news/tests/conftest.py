@@ -37,7 +37,7 @@ class FeedServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 outer.requests.append((self.path, dict(self.headers)))
                 route = outer.routes.get(self.path)
                 if route is None:

@@ -53,7 +53,9 @@ def test_atom_entries_read_html_titles_as_text_and_alternate_links():
     assert first.link == "http://mirror.intranet.example/theory/1.html"
     assert first.guid == "urn:uuid:theory-1" and first.author == "求是网"
     assert first.published_at == dt.datetime(2026, 3, 5, 4, 0, tzinfo=dt.UTC)
-    assert second.published_at == dt.datetime(2026, 3, 4, 6, 0, tzinfo=dt.UTC)  # <updated> when no <published>
+    assert second.published_at == dt.datetime(
+        2026, 3, 4, 6, 0, tzinfo=dt.UTC
+    )  # <updated> when no <published>
 
 
 def test_a_gb2312_feed_is_read():
@@ -102,7 +104,10 @@ def test_times_in_rfc_822_and_iso_8601_become_utc(text, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("HTTP://Mirror.Intranet.Example:80/a?utm_source=x&id=3#frag", "http://mirror.intranet.example/a?id=3"),
+        (
+            "HTTP://Mirror.Intranet.Example:80/a?utm_source=x&id=3#frag",
+            "http://mirror.intranet.example/a?id=3",
+        ),
         ("https://u:p@mirror.intranet.example:443", "https://mirror.intranet.example/"),
         ("http://mirror.intranet.example:8080/a", "http://mirror.intranet.example:8080/a"),
         ("javascript:alert(1)", ""),
@@ -116,7 +121,12 @@ def test_links_are_normalised_and_only_http_https_kept(raw, expected):
 
 def test_check_url_accepts_only_http_and_https():
     assert feeds.check_url(" http://mirror.intranet.example/rss ") == "http://mirror.intranet.example/rss"
-    for bad in ("ftp://mirror.intranet.example/rss", "file:///etc/passwd", "mirror.intranet.example", "http://"):
+    for bad in (
+        "ftp://mirror.intranet.example/rss",
+        "file:///etc/passwd",
+        "mirror.intranet.example",
+        "http://",
+    ):
         with pytest.raises(BusinessError):
             feeds.check_url(bad)
 
@@ -179,7 +189,7 @@ def test_malformed_xml_sets_a_chinese_error_on_the_feed_and_changes_no_item(db, 
     [
         (Route(b"x" * 3000), "订阅内容过大"),  # Content-Length over the limit
         (Route(b"<rss>" + b" " * 3000, drip=0.0, headers={}), "订阅内容过大"),
-        (Route(b"{\"items\": []}", content_type="application/json"), "不是 XML"),
+        (Route(b'{"items": []}', content_type="application/json"), "不是 XML"),
         (Route((FIXTURES / "page.html").read_bytes(), content_type="text/html"), "网页"),
         (Route(b"<rss/>", status=500), "错误状态 500"),
     ],
@@ -257,7 +267,10 @@ def test_only_due_enabled_feeds_are_fetched_by_the_periodic_job(db, feed_server)
 
 def test_system_admin_configures_a_feed_and_it_is_audited(world):
     feed = services.feed_create(
-        actor=world.system_admin, name="权威发布", url="http://mirror.intranet.example/rss.xml", interval_minutes=30
+        actor=world.system_admin,
+        name="权威发布",
+        url="http://mirror.intranet.example/rss.xml",
+        interval_minutes=30,
     )
     entry = AuditEntry.objects.get(action="news.feed.create")
     assert entry.target_id == str(feed.pk) and entry.actor == world.system_admin
@@ -297,7 +310,9 @@ def test_only_the_holder_of_news_feeds_configures_feeds(world, news_snapshot, pe
     assert news_snapshot() == before
 
 
-def test_fetch_now_runs_a_background_job_with_the_outcome(world, feed_server, django_capture_on_commit_callbacks):
+def test_fetch_now_runs_a_background_job_with_the_outcome(
+    world, feed_server, django_capture_on_commit_callbacks
+):
     feed = make_feed(feed_server.serve("/rss.xml", "rss.xml"))
     with django_capture_on_commit_callbacks(execute=True):
         job = services.feed_fetch_request(actor=world.system_admin, feeds_to_fetch=[feed])
