@@ -151,6 +151,9 @@ UPLOAD_ANONYMOUS_RATE = (300, 600)  # anonymous uploads share one bucket: no add
 SESSION_COOKIE_HTTPONLY = True
 # The security policy (accounts.SecurityPolicy) enforces idle and absolute limits; the cookie outlives them.
 SESSION_COOKIE_AGE = 24 * 3600
+# A process keeps the security policy this many seconds (every request reads it); a change made by the
+# 安全管理员 reaches the other processes within it.
+SECURITY_POLICY_CACHE_SECONDS = int(os.environ.get("SECURITY_POLICY_CACHE_SECONDS", "5"))
 HTTPS = env_bool("HTTPS", PRODUCTION)  # production is served over HTTPS (等保: encrypted transport)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -14,6 +14,7 @@ from config.settings import *  # noqa: F403
 from config.settings import DATABASES, HUEY
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
+SECURITY_POLICY_CACHE_SECONDS = 0  # every test sees the policy its own transaction wrote
 HUEY = {**HUEY, "immediate": True}
 DEMO_PASSWORD = "Dangjian@2026"  # noqa: S105 (demo data only)
 STORAGES = {

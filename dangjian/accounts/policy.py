@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 
 from dangjian.accounts.models import SecurityPolicy
@@ -36,7 +38,28 @@ def defaults() -> dict[str, int]:
     return {**base, **configured}
 
 
+_cached: tuple[float, SecurityPolicy] | None = None
+
+
 def current() -> SecurityPolicy:
     """The policy row, or (until the 安全管理员 first saves it) an unsaved one with the defaults: reading
-    the policy never writes."""
-    return SecurityPolicy.objects.filter(pk=1).first() or SecurityPolicy(pk=1, **defaults())
+    the policy never writes.
+
+    Every request reads it (session limits), so a process keeps it for ``SECURITY_POLICY_CACHE_SECONDS``
+    (default 5; 0 in tests): a change reaches this process at once (``forget``) and the others within
+    those seconds.
+    """
+    global _cached
+    ttl = float(getattr(settings, "SECURITY_POLICY_CACHE_SECONDS", 5))
+    now = time.monotonic()
+    if ttl > 0 and _cached is not None and _cached[0] > now:
+        return _cached[1]
+    found = SecurityPolicy.objects.filter(pk=1).first() or SecurityPolicy(pk=1, **defaults())
+    _cached = (now + ttl, found) if ttl > 0 else None
+    return found
+
+
+def forget() -> None:
+    """Drop this process's copy (after the policy was saved)."""
+    global _cached
+    _cached = None

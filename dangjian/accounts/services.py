@@ -255,7 +255,8 @@ def policy_update(*, actor: User, values: dict[str, int]) -> SecurityPolicy:
     Audit: accounts.policy.update with old and new values."""
     if not scope.has_permission(actor, "access.manage"):
         raise BusinessError("accounts.forbidden", "只有安全管理员可以修改安全策略")
-    current = policy_mod.current()
+    # The stored row itself (not this process's cached copy, which must not change if this rolls back).
+    current = SecurityPolicy.objects.filter(pk=1).first() or SecurityPolicy(pk=1, **policy_mod.defaults())
     problems = [
         f"{SecurityPolicy._meta.get_field(k).verbose_name}不能小于 {m}"
         for k, m in policy_mod.MINIMUMS.items()
@@ -268,6 +269,8 @@ def policy_update(*, actor: User, values: dict[str, int]) -> SecurityPolicy:
     for k, v in values.items():
         setattr(current, k, v)
     current.save()
+    policy_mod.forget()
+    transaction.on_commit(policy_mod.forget)
     if changes:
         audit.record(actor=actor, action="accounts.policy.update", target=current, changes=changes)
     return current
