@@ -590,6 +590,11 @@ class CheckinTokenView(View):
 
     access = classify.AUTHENTICATED
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if scope.is_admin(request.user):
+            raise PermissionDenied("三员不查看业务数据")
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         meeting = (
             Meeting.objects.filter(check_in_token=token, check_in_open=True).select_related("org").first()
