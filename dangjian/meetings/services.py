@@ -471,7 +471,8 @@ def attendance_update(
     *, actor: Any, attendance: Attendance, excluded_reason: str = "", leave_reason: str = "", present: bool
 ) -> Attendance:
     """The recorder sets one member's line: excluded from 应到会 with a reason (DOMAIN.md §5), on leave with
-    a reason, or present (marked by hand, e.g. no phone). Audit: meetings.attendance.update."""
+    a reason, or present (marked by hand, e.g. no phone). Audit: meetings.attendance.update (which fields
+    changed; the reasons themselves are sensitive and stay out of the log)."""
     attendance = Attendance.objects.select_related("meeting", "meeting__org", "member").get(pk=attendance.pk)
     meeting = attendance.meeting
     _require(actor, "meetings.change", meeting.org)
@@ -504,7 +505,12 @@ def attendance_update(
         "leave_reason": attendance.leave_reason,
         "present": attendance.present,
     }
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    # The reasons are sensitive (detention, illness …): the log says that they changed, never what they are.
+    changes: dict[str, Any] = {
+        k: "已修改" for k in ("excluded_reason", "leave_reason") if before[k] != after[k]
+    }
+    if before["present"] != after["present"]:
+        changes["present"] = [before["present"], after["present"]]
     audit.record(
         actor=actor,
         action="meetings.attendance.update",

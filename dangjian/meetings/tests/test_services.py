@@ -306,3 +306,18 @@ def test_the_word_record_and_sign_in_sheet_carry_the_meeting(world, theme_day):
     rows = [[c.text for c in r.cells] for r in sheet.tables[0].rows]
     assert rows[0] == ["序号", "姓名", "党员类别", "签到时间", "情况", "签名"]
     assert len(rows) == 4 and any(r[1] == "党员甲" and r[4] == "迟到" for r in rows)
+
+
+def test_leave_and_exclusion_reasons_never_reach_the_audit_log(world, theme_day):
+    """SECURITY.md: sensitive values are never written to the audit log (privacy.py classes them so)."""
+    rows = {a.member.name: a for a in theme_day.attendances.select_related("member")}
+    canary = "金丝雀病假事由"
+    services.attendance_update(
+        actor=world.secretary_a, attendance=rows["李四"], leave_reason=canary, present=False
+    )
+    services.attendance_update(
+        actor=world.secretary_a, attendance=rows["王五"], excluded_reason="detained", present=False
+    )
+    text = str(list(AuditEntry.objects.values("changes", "target_repr")))
+    assert canary not in text and "detained" not in text
+    assert AuditEntry.objects.filter(action="meetings.attendance.update").count() == 2
