@@ -116,7 +116,7 @@ def _safe_url(url: str) -> bool:
 
 def _render(node: _Node | str) -> SafeString:
     if isinstance(node, str):
-        return conditional_escape(node)  # type: ignore[return-value]
+        return conditional_escape(node)
     inner = format_html_join("", "{}", ((_render(c),) for c in node.children))
     if not node.tag:
         return inner

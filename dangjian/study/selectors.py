@@ -163,13 +163,13 @@ def my_topics(member: Member, *, today: dt.date | None = None) -> list[MyTopic]:
         mine = assignments.get(t.pk, [])
         required = [a for a in mine if a.required]
         deadlines = [a.deadline for a in required if a.deadline is not None]
-        row = progress.get(t.pk, {})
+        row: Any = progress.get(t.pk, {})
         entry = MyTopic(
             topic=t,
             assigned=bool(mine),
             required=bool(required),
             deadline=min(deadlines) if deadlines else None,
-            items=t.n_items,  # type: ignore[attr-defined]
+            items=t.n_items,
             done_items=row.get("done", 0),
             seconds=row.get("seconds") or 0,
         )
@@ -359,9 +359,9 @@ def topic_org_rates(user: Any, topic: Topic, org: Org) -> tuple[OrgRate, list[Or
     children = [c for c in below.order_by("path") if scope.org_in_scope(user, "study.view", c)]
     out = []
     for child in children:
-        r = by_prefix.get(child.path, {})
+        got: Any = by_prefix.get(child.path, {})
         out.append(
-            OrgRate(child, child.label, r.get("n", 0), r.get("p") or 0, r.get("c") or 0, drillable=True)
+            OrgRate(child, child.label, got.get("n", 0), got.get("p") or 0, got.get("c") or 0, drillable=True)
         )
     direct = by_prefix.get(org.path)
     if direct:
@@ -411,9 +411,13 @@ def stats_start_org(user: Any, topic: Topic) -> Org | None:
     if scope.org_in_scope(user, "study.view", topic.org):
         return topic.org
     s = scope.scope_for(user, "study.view")
-    orgs = list(Org.objects.filter(Q(path__in=s.subtrees) | Q(pk__in=s.nodes)).order_by("depth", "path"))
+    orgs: list[Org] = list(
+        Org.objects.filter(Q(path__in=s.subtrees) | Q(pk__in=s.nodes)).order_by("depth", "path")
+    )
     below = [o for o in orgs if o.path.startswith(topic.org.path)]
-    return (below or orgs or [None])[0]
+    if below:
+        return below[0]
+    return orgs[0] if orgs else None
 
 
 def stats_org(user: Any, raw: str | None, topic: Topic) -> Org | None:

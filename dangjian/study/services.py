@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -206,7 +205,7 @@ def item_add_file(
     topic: Topic,
     kind: str,
     title: str,
-    upload: UploadedFile,
+    upload: Any,
     duration_seconds: int | None = None,
 ) -> TopicItem:
     """Add a video, audio or document through the upload pipeline (purpose ``study.material``). A Word file
@@ -219,7 +218,7 @@ def item_add_file(
     if duration_seconds is not None and not (0 < duration_seconds <= 24 * 3600):
         raise BusinessError("study.bad_duration", "时长须在 1 秒到 24 小时之间")
     stored = uploads.file_store(actor=actor, purpose=UPLOAD_PURPOSE, upload=upload, org=topic.org)
-    if stored.kind != _FILE_KINDS[kind]:
+    if stored.kind != _FILE_KINDS[ItemKind(kind)]:
         raise BusinessError("study.wrong_file", f"所选文件不是{ItemKind(kind).label}文件")
     body, doc_format = "", ""
     if kind == ItemKind.DOCUMENT:

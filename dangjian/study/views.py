@@ -172,7 +172,9 @@ class ItemFileView(View):
         stored = item.file
         response = StreamingHttpResponse(chunks, content_type=stored.content_type)
         response["Content-Length"] = str(stored.size)
-        response["Content-Disposition"] = content_disposition_header(False, uploads.download_name(stored))
+        response["Content-Disposition"] = (
+            content_disposition_header(False, uploads.download_name(stored)) or ""
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         response["X-Frame-Options"] = "SAMEORIGIN"
@@ -361,7 +363,9 @@ class CommentDeleteView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        comment = get_object_or_404(NoteComment.objects.filter(member__user=request.user), pk=pk)
+        comment = get_object_or_404(
+            NoteComment.objects.filter(member__user_id=int(request.user.pk or 0)), pk=pk
+        )
         note_pk = comment.note_id
         services.note_comment_delete(actor=request.user, comment=comment)
         messages.success(request, "评论已删除")

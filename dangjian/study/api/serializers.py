@@ -117,7 +117,7 @@ class AssignmentWriteSerializer(serializers.Serializer[Any]):
     org = serializers.IntegerField(required=False, allow_null=True)
     member = serializers.IntegerField(required=False, allow_null=True)
     include_subtree = serializers.BooleanField(required=False, default=True)
-    required = serializers.BooleanField(required=False, default=False)
+    required = serializers.BooleanField(required=False, default=False)  # type: ignore[assignment]
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
@@ -131,7 +131,7 @@ class MyTopicSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(source="topic.title")
     org_name = serializers.CharField(source="topic.org.label")
     assigned = serializers.BooleanField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     deadline = serializers.DateField(allow_null=True)
     overdue = serializers.BooleanField()
     items = serializers.IntegerField()
