@@ -46,6 +46,7 @@ class DocsView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("v1/points/me/", MyPointsView.as_view(), name="points-me"),
     path("v1/points/board/", BoardView.as_view(), name="points-board"),
+    path("v1/", include("dangjian.points.api.urls")),
     path("v1/", include("dangjian.studytime.api.urls")),
     path("v1/", include("dangjian.study.api.urls")),
     path("v1/", include("dangjian.school.api.urls")),

@@ -109,6 +109,95 @@ class PointDay(models.Model):
         return f"{self.member_id} {self.day} {self.points}"
 
 
+class Period(models.TextChoices):
+    DAY = "day", "日"
+    WEEK = "week", "周"
+    MONTH = "month", "月"
+    YEAR = "year", "年"
+
+
+class PointTotal(models.Model):
+    """A member's points over one period (the day, week, month or year starting on ``start``): the sum of
+    their ledger entries in it, kept in the same transaction as each entry (``services._append``).
+
+    Ranks and member boards read only this table, through its indexes: "my rank" counts the rows ahead of
+    the member's in one index range, a top 100 reads the first 100 entries of an index range, so the cost
+    stays bounded by the scope (a branch, a committee) whatever the size of the ledger.
+
+    ``branch`` (the member's organisation) and ``committee`` (the nearest 基层党委 above it) are copies, for
+    those indexes. Points follow the member: when a member moves to another branch, all their rows move with
+    them (``services.points_follow_member``, on every save of a member whose organisation changed), so a
+    board ranks members where they are now, as the ledger recomputed would. After the tree itself changes
+    (an organisation moved or turned into a committee) ``manage.py points_rebuild_totals`` recomputes
+    everything from the ledger.
+    """
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # indexed by the unique constraint (member first)
+    period = models.CharField("周期", max_length=5, choices=Period.choices)
+    start = models.DateField("起始日期")
+    points = models.IntegerField("积分", default=0)
+    branch = models.ForeignKey(
+        "orgs.Org", verbose_name="所在组织", on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # indexed after (period, start)
+    committee = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="所属党委",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    scope_org_field = "branch"
+    scope_self_field = "member__user"
+
+    class Meta:
+        verbose_name = "周期积分"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["member", "period", "start"], name="points_total_member_period")
+        ]
+        indexes = [
+            models.Index(fields=["period", "start", "-points", "member"], name="points_total_board"),
+            models.Index(
+                fields=["period", "start", "branch", "-points", "member"], name="points_total_branch"
+            ),
+            models.Index(fields=["period", "start", "committee", "-points"], name="points_total_committee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.period} {self.start} {self.points}"
+
+
+class PointOrgTotal(models.Model):
+    """An organisation's points over one period: the sum of the ``PointTotal`` rows of the members whose
+    organisation it is (its own members, not its subtree). Branch and committee boards read these rows, one
+    per organisation, never the members' rows. Kept with each entry and when a member moves."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="组织", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    period = models.CharField("周期", max_length=5, choices=Period.choices)
+    start = models.DateField("起始日期")
+    points = models.IntegerField("积分", default=0)
+
+    scope_org_field = "org"
+
+    class Meta:
+        verbose_name = "组织周期积分"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["org", "period", "start"], name="points_orgtotal_org_period")
+        ]
+        indexes = [models.Index(fields=["period", "start", "org"], name="points_orgtotal_period")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.period} {self.start} {self.points}"
+
+
 class AdjustmentStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"

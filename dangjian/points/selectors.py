@@ -1,5 +1,6 @@
-"""Reads of the points ledger. Leaderboards and ranks read the per-day summary (PointDay) only, never the
-ledger, so they stay cheap with 100,000 members and millions of entries."""
+"""Reads of the points ledger. Leaderboards and ranks read the per-period totals (``PointTotal``,
+``PointOrgTotal``) through their indexes, never the ledger nor the days, so they stay cheap with 100,000
+members and millions of entries (bench/study.py measures them)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dangjian.access import scope
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org, OrgKind
 from dangjian.points import rules
-from dangjian.points.models import PointAdjustment, PointDay, PointEntry, PointRule
+from dangjian.points.models import PointAdjustment, PointEntry, PointOrgTotal, PointRule, PointTotal
 
 BOARD_LIMIT = 100
 
@@ -77,9 +78,12 @@ def points_today(member: Member, on: dt.date | None = None) -> list[RuleProgress
 
 
 def points_total(member: Member, period: str, on: dt.date | None = None) -> int:
-    start, end = rules.period_range(period, on or timezone.localdate())
-    total = PointDay.objects.filter(member=member, day__range=(start, end)).aggregate(t=Sum("points"))["t"]
-    return int(total or 0)
+    """The member's points over the period containing ``on``: one row of ``PointTotal`` by its unique key."""
+    start = rules.period_range(period, on or timezone.localdate())[0]
+    got = PointTotal.objects.filter(member=member, period=period, start=start).values_list(
+        "points", flat=True
+    )
+    return int(got.first() or 0)
 
 
 def points_history(member: Member) -> QuerySet[PointEntry]:
@@ -95,55 +99,85 @@ def adjustment_list(*, user: Any) -> QuerySet[PointAdjustment]:
     )
 
 
-def _days(user: Any, period: str, on: dt.date) -> QuerySet[PointDay]:
-    start, end = rules.period_range(period, on)
-    return scope.restrict(PointDay.objects.filter(day__range=(start, end)), user, "points.view")
+def _everything(s: scope.Scope) -> bool:
+    """Whether the scope covers every organisation (platform-wide, or the subtree of every root)."""
+    if s.everywhere:
+        return True
+    if not s.subtrees:
+        return False
+    roots = set(Org.objects.filter(depth=1).values_list("path", flat=True))
+    return bool(roots) and roots <= set(s.subtrees)
+
+
+def _member_scope(user: Any, me: Member | None) -> Q | None:
+    """The filter of ``PointTotal`` rows ``user`` may see with points.view (``None``: all of them), written
+    with the organisations' ids so that each becomes one range of the (period, start, branch, points)
+    index. The same rows as ``scope.restrict``: the grants' organisations, plus one's own row when the
+    grants do not cover it (a member without a grant sees only themselves)."""
+    s = scope.scope_for(user, "points.view")
+    if _everything(s):
+        return None
+    ids = set(s.nodes)
+    if s.subtrees:
+        in_subtrees = Q(pk__in=[])
+        for path in s.subtrees:
+            in_subtrees |= scope.subtree_q("path", path)
+        ids |= set(Org.objects.filter(in_subtrees).values_list("pk", flat=True))
+    q = Q(branch_id__in=sorted(ids)) if ids else Q(pk__in=[])
+    if me is not None and s.user_id is not None and me.org_id not in ids:
+        q |= Q(member_id=me.pk)
+    return q
 
 
 def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None) -> list[BoardRow]:
     """The top members, branches or committees over the period, within the user's points.view scope
-    (a member without a grant sees only themselves). Ties share a rank. At most three queries."""
+    (a member without a grant sees only themselves). Ties share a rank.
+
+    Members: the first ``BOARD_LIMIT`` entries of an index range of ``PointTotal`` (one range per
+    organisation in scope; none for a whole-tree scope), then their names (two queries plus the scope's).
+    Branches and committees: the ``PointOrgTotal`` rows of the organisations in scope, one per organisation,
+    never the members' rows."""
     on = on or timezone.localdate()
     if level not in rules.LEVELS or period not in rules.PERIODS:
         raise ValueError(f"{level}/{period}")
-    days = _days(user, period, on)
+    start = rules.period_range(period, on)[0]
     me = member_of(user)
     if level == "member":
-        top = list(
-            days.values("member_id", "member__name", "member__org__short_name", "member__org__name")
-            .annotate(t=Sum("points"))
-            .order_by("-t", "member_id")[:BOARD_LIMIT]
-        )
-        ranks = rules.competition_ranks([int(r["t"] or 0) for r in top])
+        rows = PointTotal.objects.filter(period=period, start=start)
+        where = _member_scope(user, me)
+        if where is not None:
+            rows = rows.filter(where)
+        top = list(rows.order_by("-points", "member_id").values_list("member_id", "points")[:BOARD_LIMIT])
+        people = {m.pk: m for m in Member.objects.select_related("org").filter(pk__in=[pk for pk, _ in top])}
+        ranks = rules.competition_ranks([points for _, points in top])
         return [
             BoardRow(
                 rank,
-                r["member_id"],
-                r["member__name"],
-                r["member__org__short_name"] or r["member__org__name"],
-                int(r["t"] or 0),
-                me is not None and me.pk == r["member_id"],
+                pk,
+                people[pk].name,
+                people[pk].org.short_name or people[pk].org.name,
+                points,
+                me is not None and me.pk == pk,
             )
-            for rank, r in zip(ranks, top, strict=True)
+            for rank, (pk, points) in zip(ranks, top, strict=True)
         ]
     if not scope.has_permission(user, "points.view"):
         return []
-    per_branch = list(days.values("member__org_id").annotate(t=Sum("points")))
-    orgs = {o.pk: o for o in Org.objects.filter(pk__in=[r["member__org_id"] for r in per_branch])}
+    org_totals = scope.restrict(
+        PointOrgTotal.objects.filter(period=period, start=start).select_related("org"), user, "points.view"
+    )
+    per_branch = [(row.org, row.points) for row in org_totals]
     totals: dict[int, int] = {}
     labels: dict[int, str] = {}
     if level == "branch":
-        for r in per_branch:
-            org = orgs[r["member__org_id"]]
-            totals[org.pk] = int(r["t"] or 0)
+        for org, points in per_branch:
+            totals[org.pk] = points
             labels[org.pk] = org.short_name or org.name
     else:
         committees = scope.restrict(Org.objects.filter(kind=OrgKind.COMMITTEE), user, "points.view")
         for c in committees:
             labels[c.pk] = c.short_name or c.name
-            totals[c.pk] = sum(
-                int(r["t"] or 0) for r in per_branch if orgs[r["member__org_id"]].path.startswith(c.path)
-            )
+            totals[c.pk] = sum(points for org, points in per_branch if org.path.startswith(c.path))
     mine_org = me.org_id if me is not None else None
     ordered = sorted(totals.items(), key=lambda kv: (-kv[1], labels[kv[0]]))[:BOARD_LIMIT]
     ranks = rules.competition_ranks([t for _, t in ordered])
@@ -162,16 +196,17 @@ class MyRank:
 
 def my_rank(member: Member, period: str, on: dt.date | None = None) -> MyRank:
     """The member's points over the period and their rank in their branch and in the nearest committee
-    above it: members there with more points, plus one (from PointDay only)."""
+    above it: members there with more points, plus one (ties share a rank).
+
+    Each rank counts the entries ahead of the member's in one range of a ``PointTotal`` index (branch:
+    (period, start, branch, points); committee: (period, start, committee, points) over the committees of
+    the nearest committee's subtree), reading the index only: bounded by the size of the branch or the
+    committee, never by the ledger."""
     on = on or timezone.localdate()
-    start, end = rules.period_range(period, on)
+    start = rules.period_range(period, on)[0]
     mine = points_total(member, period, on)
-    days = PointDay.objects.filter(day__range=(start, end))
-
-    def ahead(q: Q) -> int:
-        return days.filter(q).values("member_id").annotate(t=Sum("points")).filter(t__gt=mine).count()
-
-    branch_rank = ahead(Q(member__org_id=member.org_id)) + 1
+    ahead = PointTotal.objects.filter(period=period, start=start, points__gt=mine)
+    branch_rank = ahead.filter(branch_id=member.org_id).count() + 1
     committee = (
         Org.objects.filter(kind=OrgKind.COMMITTEE, path__in=_ancestor_paths(member.org))
         .order_by("-depth")
@@ -179,7 +214,9 @@ def my_rank(member: Member, period: str, on: dt.date | None = None) -> MyRank:
     )
     committee_rank = None
     if committee is not None:
-        committee_rank = ahead(scope.subtree_q("member__org__path", committee.path)) + 1
+        within = Org.objects.filter(kind=OrgKind.COMMITTEE).filter(scope.subtree_q("path", committee.path))
+        ids = sorted(within.values_list("pk", flat=True))
+        committee_rank = ahead.filter(committee_id__in=ids).count() + 1
     return MyRank(mine, branch_rank, committee_rank)
 
 

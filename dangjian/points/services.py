@@ -8,15 +8,24 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from dangjian.access import scope
 from dangjian.audit import services as audit
 from dangjian.core.errors import BusinessError
 from dangjian.members.models import Member
-from dangjian.orgs.models import Org
+from dangjian.orgs.models import Org, OrgKind
 from dangjian.points import rules
-from dangjian.points.models import AdjustmentStatus, PointAdjustment, PointDay, PointEntry, PointRule
+from dangjian.points.models import (
+    AdjustmentStatus,
+    PointAdjustment,
+    PointDay,
+    PointEntry,
+    PointOrgTotal,
+    PointRule,
+    PointTotal,
+)
 
 RULE_FIELDS = (
     "name",
@@ -75,7 +84,219 @@ def _append(
     except IntegrityError:
         return PointEntry.objects.get(idempotency_key=key), False
     PointDay.objects.filter(member=member, day=on).update(points=F("points") + points)
+    _add_to_totals(member, on, points)
     return entry, True
+
+
+def period_starts(on: dt.date) -> dict[str, dt.date]:
+    """The start of the day, week, month and year containing ``on`` (the keys of ``PointTotal`` rows)."""
+    return {period: rules.period_range(period, on)[0] for period in rules.PERIODS}
+
+
+def nearest_committee_id(org: Org) -> int | None:
+    """The nearest 基层党委 strictly above ``org`` (the committee a member of ``org`` is ranked in)."""
+    steplen = Org.steplen
+    paths = [org.path[:i] for i in range(steplen, len(org.path), steplen)]
+    if not paths:
+        return None
+    found = (
+        Org.objects.filter(kind=OrgKind.COMMITTEE, path__in=paths)
+        .order_by("-depth")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if found is None else int(found)
+
+
+def _periods_q(starts: dict[str, dt.date]) -> Q:
+    q = Q(pk__in=[])
+    for period, start in starts.items():
+        q |= Q(period=period, start=start)
+    return q
+
+
+def _add_to_totals(member: Member, on: dt.date, points: int) -> None:
+    """Add ``points`` to the member's day/week/month/year totals and to their organisation's, in the caller's
+    transaction. One UPDATE per table when the rows exist (the common case), else the missing rows are
+    inserted with the points."""
+    starts = period_starts(on)
+    mine = PointTotal.objects.filter(member=member).filter(_periods_q(starts))
+    if mine.update(points=F("points") + points) < len(starts):
+        committee_id = nearest_committee_id(member.org)
+        _create_missing(
+            PointTotal,
+            {"member_id": member.pk},
+            starts,
+            points,
+            {"branch_id": member.org_id, "committee_id": committee_id},
+        )
+    theirs = PointOrgTotal.objects.filter(org_id=member.org_id).filter(_periods_q(starts))
+    if theirs.update(points=F("points") + points) < len(starts):
+        _create_missing(PointOrgTotal, {"org_id": member.org_id}, starts, points, {})
+
+
+def _create_missing(
+    model: type[PointTotal] | type[PointOrgTotal],
+    owner: dict[str, int],
+    starts: dict[str, dt.date],
+    points: int,
+    extra: dict[str, int | None],
+) -> None:
+    """Insert the rows of ``owner`` that the UPDATE did not find, holding ``points``. A row created meanwhile
+    by another transaction (the unique constraint says so) gets the points added instead."""
+    have = set(model.objects.filter(**owner).filter(_periods_q(starts)).values_list("period", "start"))
+    for period, start in starts.items():
+        if (period, start) in have:
+            continue
+        try:
+            with transaction.atomic():
+                model.objects.create(**owner, period=period, start=start, points=points, **extra)
+        except IntegrityError:
+            model.objects.filter(**owner, period=period, start=start).update(points=F("points") + points)
+
+
+@transaction.atomic
+def points_follow_member(*, member: Member) -> int:
+    """Move the member's period totals to their current organisation (points follow the member: a member
+    who changed branch is ranked in the new one, for every period, as the ledger recomputed would rank
+    them). Takes the points off the old organisation's totals and adds them to the new one's. Returns the
+    number of rows moved; 0 (one indexed query) when nothing is stale. Called on every save of a member whose
+    organisation may have changed (``post_save``, below)."""
+    stale = list(
+        PointTotal.objects.select_for_update()
+        .filter(member=member)
+        .exclude(branch_id=member.org_id)
+        .values_list("pk", "period", "start", "points", "branch_id")
+    )
+    if not stale:
+        return 0
+    committee_id = nearest_committee_id(member.org)
+    for _, period, start, points, old_branch in stale:
+        PointOrgTotal.objects.filter(org_id=old_branch, period=period, start=start).update(
+            points=F("points") - points
+        )
+        _create_missing(PointOrgTotal, {"org_id": member.org_id}, {period: start}, 0, {})
+        PointOrgTotal.objects.filter(org_id=member.org_id, period=period, start=start).update(
+            points=F("points") + points
+        )
+    PointTotal.objects.filter(pk__in=[row[0] for row in stale]).update(
+        branch_id=member.org_id, committee_id=committee_id
+    )
+    return len(stale)
+
+
+def _member_saved(
+    sender: Any, instance: Member, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    if created or (update_fields is not None and not {"org", "org_id"} & set(update_fields)):
+        return
+    points_follow_member(member=instance)
+
+
+def connect_signals() -> None:
+    """Called from ``PointsConfig.ready``."""
+    post_save.connect(_member_saved, sender=Member, dispatch_uid="points_follow_member")
+
+
+def committee_map() -> dict[int, int | None]:
+    """Every organisation's nearest committee strictly above it (one query over the tree)."""
+    orgs = list(Org.objects.values_list("pk", "path", "kind"))
+    committees = {path: pk for pk, path, kind in orgs if kind == OrgKind.COMMITTEE}
+    steplen = Org.steplen
+    out: dict[int, int | None] = {}
+    for pk, path, _ in orgs:
+        out[pk] = next(
+            (committees[path[:i]] for i in range(len(path) - steplen, 0, -steplen) if path[:i] in committees),
+            None,
+        )
+    return out
+
+
+def totals_rows(
+    member_id: int, org_id: int, committee_id: int | None, days: dict[dt.date, int]
+) -> tuple[list[PointTotal], dict[tuple[str, dt.date], int]]:
+    """One member's ``PointTotal`` rows from their points per day, and the sums per (period, start)."""
+    sums: dict[tuple[str, dt.date], int] = {}
+    for day, points in days.items():
+        for period, start in period_starts(day).items():
+            sums[(period, start)] = sums.get((period, start), 0) + points
+    rows = [
+        PointTotal(
+            member_id=member_id,
+            period=period,
+            start=start,
+            points=points,
+            branch_id=org_id,
+            committee_id=committee_id,
+        )
+        for (period, start), points in sums.items()
+    ]
+    return rows, sums
+
+
+@transaction.atomic
+def points_rebuild_totals(*, batch: int = 5000, progress: Any = None) -> dict[str, int]:
+    """Recompute ``PointDay``, ``PointTotal`` and ``PointOrgTotal`` from the ledger, in one transaction
+    (readers see the old totals until it commits). Members are ranked in their current organisation, as
+    ``points_follow_member`` keeps them. ``progress(n)`` is called with the number of members done since the
+    last call. Run it when nothing awards points (the workers stopped): an award committed during the
+    rebuild would be counted twice or not at all. Returns the number of rows written per table."""
+    PointDay.objects.all().delete()
+    PointTotal.objects.all().delete()
+    PointOrgTotal.objects.all().delete()
+    member_org = dict(Member.objects.values_list("pk", "org_id"))
+    committees = committee_map()
+    per_day = (
+        PointEntry.objects.order_by()
+        .values_list("member_id", "occurred_on")
+        .annotate(t=Sum("points"))
+        .order_by("member_id", "occurred_on")
+    )
+    counts = {"days": 0, "totals": 0, "org_totals": 0, "members": 0}
+    org_sums: dict[tuple[int, str, dt.date], int] = {}
+    day_rows: list[PointDay] = []
+    total_rows: list[PointTotal] = []
+
+    def flush(final: bool = False) -> None:
+        if len(day_rows) >= batch or (final and day_rows):
+            PointDay.objects.bulk_create(day_rows, batch_size=batch)
+            counts["days"] += len(day_rows)
+            day_rows.clear()
+        if len(total_rows) >= batch or (final and total_rows):
+            PointTotal.objects.bulk_create(total_rows, batch_size=batch)
+            counts["totals"] += len(total_rows)
+            total_rows.clear()
+
+    def close(member_id: int, days: dict[dt.date, int]) -> None:
+        org_id = member_org[member_id]
+        day_rows.extend(PointDay(member_id=member_id, day=d, points=p) for d, p in days.items())
+        rows, sums = totals_rows(member_id, org_id, committees.get(org_id), days)
+        total_rows.extend(rows)
+        for (period, start), points in sums.items():
+            key = (org_id, period, start)
+            org_sums[key] = org_sums.get(key, 0) + points
+        counts["members"] += 1
+        flush()
+        if progress:
+            progress(1)
+
+    current: int | None = None
+    days: dict[dt.date, int] = {}
+    for member_id, day, points in per_day.iterator(chunk_size=batch):
+        if member_id != current:
+            if current is not None:
+                close(current, days)
+            current, days = member_id, {}
+        days[day] = int(points or 0)
+    if current is not None:
+        close(current, days)
+    flush(final=True)
+    PointOrgTotal.objects.bulk_create(
+        [PointOrgTotal(org_id=o, period=p, start=s, points=t) for (o, p, s), t in org_sums.items()],
+        batch_size=batch,
+    )
+    counts["org_totals"] = len(org_sums)
+    return counts
 
 
 @transaction.atomic

@@ -89,3 +89,11 @@ class MyPointsSerializer(serializers.Serializer):  # type: ignore[type-arg]
     totals = serializers.DictField(child=serializers.IntegerField())
     week_rank = RankSerializer(allow_null=True)
     history = PointEntrySerializer(many=True)
+
+
+class MyRankSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    member = serializers.IntegerField(allow_null=True)
+    period = serializers.CharField()
+    points = serializers.IntegerField()
+    branch = serializers.IntegerField(allow_null=True)
+    committee = serializers.IntegerField(allow_null=True)

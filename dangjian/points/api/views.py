@@ -24,6 +24,7 @@ from dangjian.points.api.serializers import (
     BoardRowSerializer,
     BoardSerializer,
     MyPointsSerializer,
+    MyRankSerializer,
     PointAdjustmentSerializer,
     PointAdjustmentWriteSerializer,
     PointEntrySerializer,
@@ -54,6 +55,36 @@ class MyPointsView(APIView):
                 "totals": {p: selectors.points_total(member, p, today) for p in rules.PERIODS},
                 "week_rank": {"branch": rank.branch_rank, "committee": rank.committee_rank},
                 "history": PointEntrySerializer(history, many=True).data,
+            }
+        )
+
+
+class RankView(APIView):
+    """我的排名: the member's points over ``period`` (day/week/month/year, default week) and their rank in
+    their branch and in the nearest committee; a light call for a mobile client's badge (a few indexed
+    reads). An account without a member record gets ``member: null``."""
+
+    access = classify.AUTHENTICATED
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("period", str)], responses=MyRankSerializer)
+    def get(self, request: Request) -> Response:
+        period = request.query_params.get("period", "week")
+        if period not in rules.PERIODS:
+            return Response({"detail": "period 无效"}, status=status.HTTP_400_BAD_REQUEST)
+        member = selectors.member_of(request.user)
+        if member is None:
+            return Response(
+                {"member": None, "period": period, "points": 0, "branch": None, "committee": None}
+            )
+        rank = selectors.my_rank(member, period, timezone.localdate())
+        return Response(
+            {
+                "member": member.pk,
+                "period": period,
+                "points": rank.points,
+                "branch": rank.branch_rank,
+                "committee": rank.committee_rank,
             }
         )
 
