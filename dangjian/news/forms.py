@@ -53,7 +53,7 @@ class PostForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: Any = (), fixed_org: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [(o.pk, o.label) for o in orgs]
+        self.fields["org"].choices = [(o.pk, o.label) for o in orgs]  # type: ignore[attr-defined]
         if fixed_org:
             del self.fields["org"]
 

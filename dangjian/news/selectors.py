@@ -26,7 +26,7 @@ def feed_item_list(*, include_hidden: bool = False) -> QuerySet[FeedItem]:
     return qs if include_hidden else qs.filter(hidden=False)
 
 
-def _photos() -> Prefetch:
+def _photos() -> Prefetch[Any]:
     return Prefetch("photos", queryset=PostPhoto.objects.select_related("file").order_by("position", "id"))
 
 
@@ -114,8 +114,9 @@ class NewsEntry:
     link: str
 
 
-def latest_queryset() -> Any:
-    """Both kinds in one UNION query, newest first (the home page block and the API's merged list)."""
+def latest_queryset(*, kind: str = "") -> Any:
+    """Rows (kind, id, title, at, source, url) of both kinds in one UNION query, newest first, for the API's
+    merged, paginated list; ``kind`` "feed" or "post" gives one kind only."""
     text = CharField()
     items = (
         FeedItem.objects.filter(hidden=False)
@@ -136,6 +137,10 @@ def latest_queryset() -> Any:
         .order_by()
         .values_list("kind", "id", "title", "at", "source", "url")
     )
+    if kind == "feed":
+        return items.order_by("-at", "-id")
+    if kind == "post":
+        return posts.order_by("-at", "-id")
     return items.union(posts, all=True).order_by("-at", "-id")
 
 
@@ -153,6 +158,10 @@ def latest(*, limit: int = 5) -> list[NewsEntry]:
         .values_list("id", "title", "published_at", "org__short_name", "org__name")[:limit]
     )
     entries = [NewsEntry("feed", pk, title, at, source, link) for pk, title, at, source, link in items]
-    entries += [NewsEntry("post", pk, title, at, short or name, "") for pk, title, at, short, name in posts]
+    entries += [
+        NewsEntry("post", pk, title, at, short or name, "")
+        for pk, title, at, short, name in posts
+        if at is not None  # always set once published
+    ]
     entries.sort(key=lambda e: (e.at, e.kind == "post", e.id), reverse=True)
     return entries[:limit]

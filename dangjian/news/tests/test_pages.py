@@ -76,7 +76,11 @@ def test_a_member_of_another_company_reads_published_posts_too(world, login):
 
 def test_a_draft_is_not_found_for_members_and_other_branches(world, login, client):
     post = services.post_create(
-        actor=world.secretary_a, org=world.branch_a, title="草稿", body="正文", happened_on=dt.date(2026, 3, 2)
+        actor=world.secretary_a,
+        org=world.branch_a,
+        title="草稿",
+        body="正文",
+        happened_on=dt.date(2026, 3, 2),
     )
     for user in (world.member_user, world.secretary_b):
         client.force_login(user)
@@ -119,7 +123,13 @@ def test_a_post_for_another_branch_from_the_form_is_refused_and_changes_nothing(
     before = news_snapshot()
     response = client.post(
         reverse("news:post_create"),
-        {"org": world.branch_b.pk, "title": "越权", "happened_on": "2026-03-02", "body": "x", "action": "save"},
+        {
+            "org": world.branch_b.pk,
+            "title": "越权",
+            "happened_on": "2026-03-02",
+            "body": "x",
+            "action": "save",
+        },
     )
     assert response.status_code == 200 and response.context["form"].errors
     assert news_snapshot() == before
@@ -148,7 +158,11 @@ def test_a_bad_photo_from_the_form_shows_a_chinese_message_and_changes_nothing(w
 
 def test_the_officer_approves_from_the_review_page_and_the_member_sees_it_on_home(world, login):
     post = services.post_create(
-        actor=world.secretary_a, org=world.branch_a, title="支部书记讲党课", body="正文", happened_on=dt.date(2026, 3, 2)
+        actor=world.secretary_a,
+        org=world.branch_a,
+        title="支部书记讲党课",
+        body="正文",
+        happened_on=dt.date(2026, 3, 2),
     )
     services.post_submit(actor=world.secretary_a, post=post)
     officer = login(world.officer)
@@ -163,28 +177,42 @@ def test_the_officer_approves_from_the_review_page_and_the_member_sees_it_on_hom
 
 def test_secretary_b_cannot_approve_branch_as_post_and_nothing_changes(world, login, news_snapshot):
     post = services.post_create(
-        actor=world.secretary_a, org=world.branch_a, title="待审", body="正文", happened_on=dt.date(2026, 3, 2)
+        actor=world.secretary_a,
+        org=world.branch_a,
+        title="待审",
+        body="正文",
+        happened_on=dt.date(2026, 3, 2),
     )
     services.post_submit(actor=world.secretary_a, post=post)
     before = news_snapshot()
     client = login(world.secretary_b)
-    assert client.post(reverse("news:post_approve", args=[post.pk])).status_code == 403  # no news.review at all
+    assert (
+        client.post(reverse("news:post_approve", args=[post.pk])).status_code == 403
+    )  # no news.review at all
     assert client.post(reverse("news:post_submit", args=[post.pk])).status_code == 404
     assert news_snapshot() == before
 
 
 def test_returning_without_a_reason_shows_a_message_and_changes_nothing(world, login, news_snapshot):
     post = services.post_create(
-        actor=world.secretary_a, org=world.branch_a, title="待审", body="正文", happened_on=dt.date(2026, 3, 2)
+        actor=world.secretary_a,
+        org=world.branch_a,
+        title="待审",
+        body="正文",
+        happened_on=dt.date(2026, 3, 2),
     )
     services.post_submit(actor=world.secretary_a, post=post)
     before = news_snapshot()
-    response = login(world.officer).post(reverse("news:post_return", args=[post.pk]), {"reason": ""}, follow=True)
+    response = login(world.officer).post(
+        reverse("news:post_return", args=[post.pk]), {"reason": ""}, follow=True
+    )
     assert "请填写退回原因" in response.content.decode()
     assert news_snapshot() == before
 
 
-def test_system_admin_adds_a_feed_and_fetches_it_now_with_progress(world, login, feed_server, django_capture_on_commit_callbacks):
+def test_system_admin_adds_a_feed_and_fetches_it_now_with_progress(
+    world, login, feed_server, django_capture_on_commit_callbacks
+):
     client = login(world.system_admin)
     url = feed_server.serve("/rss.xml", "rss.xml")
     response = client.post(
