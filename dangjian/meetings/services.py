@@ -128,7 +128,8 @@ def _roster(meeting: Meeting) -> list[Member]:
     elif meeting.kind == MeetingKind.COMMITTEE_MEETING:
         ids = Position.objects.filter(org=meeting.org, ended_on__isnull=True, title__in=COMMITTEE_TITLES)
         members = members.filter(pk__in=ids.values("member_id"))
-    return list(members.order_by("name", "id"))
+    # Only the columns the list needs: loading whole records would decrypt every identity number.
+    return list(members.only("id", "org_id", "name", "status", "standing").order_by("name", "id"))
 
 
 def _sync_attendees(meeting: Meeting) -> None:
@@ -362,7 +363,10 @@ def meeting_record(*, actor: Any, meeting: Meeting, minutes: str, decisions: str
     meeting.check_in_open = False
     meeting.save()
     present = [
-        a.member for a in meeting.attendances.select_related("member").filter(checked_in_at__isnull=False)
+        a.member
+        for a in meeting.attendances.select_related("member")
+        .only("id", "member__id", "member__org_id", "member__name")
+        .filter(checked_in_at__isnull=False)
     ]
     audit.record(
         actor=actor,
