@@ -12,7 +12,7 @@ from dangjian.meetings.models import Meeting, MeetingKind, MeetingStatus
 from dangjian.orgs.models import Org
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(django_filters.FilterSet):  # type: ignore[misc]
     org = django_filters.NumberFilter(label="党组织（含下级）", method="filter_org")
     kind = django_filters.ChoiceFilter(label="会议类型", choices=MeetingKind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=MeetingStatus.choices)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from dangjian.access.views import ScopedViewMixin
 from dangjian.core.errors import BusinessError
 from dangjian.core.ratelimit import too_many
 from dangjian.meetings import config, documents, rules, selectors, services
+from dangjian.meetings.filters import MeetingFilter
 from dangjian.meetings.forms import (
     AttachmentForm,
     AttendanceForm,
@@ -70,13 +71,10 @@ class MeetingListView(ScopedViewMixin, View):
         today = timezone.localdate()
         year = _int(request.GET.get("year"), today.year, 2000, 2100)
         month = _int(request.GET.get("month"), today.month, 1, 12)
-        qs = selectors.meeting_list(user=request.user)
-        kind = request.GET.get("kind", "")
-        status = request.GET.get("status", "")
-        if kind in MeetingKind.values:
-            qs = qs.filter(kind=kind)
-        if status in MeetingStatus.values:
-            qs = qs.filter(status=status)
+        # The same FilterSet as the API (branch subtree, type, status, dates); it only narrows the scope.
+        qs = MeetingFilter(request.GET, queryset=selectors.meeting_list(user=request.user)).qs
+        kind = request.GET.get("kind", "") if request.GET.get("kind") in MeetingKind.values else ""
+        status = request.GET.get("status", "") if request.GET.get("status") in MeetingStatus.values else ""
         month_qs = qs.filter(planned_on__year=year, planned_on__month=month)
         first = dt.date(year, month, 1)
         prev_month = (first - dt.timedelta(days=1)).replace(day=1)
@@ -590,7 +588,7 @@ class CheckinTokenView(View):
 
     access = classify.AUTHENTICATED
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if scope.is_admin(request.user):
             raise PermissionDenied("三员不查看业务数据")
         return super().dispatch(request, *args, **kwargs)
