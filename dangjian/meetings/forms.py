@@ -64,10 +64,12 @@ class MeetingForm(forms.Form):
         label="记录人", queryset=Member.objects.none(), required=False, widget=forms.Select(attrs=_SELECT)
     )
 
-    def __init__(self, *args: Any, orgs: QuerySet[Org], org: Org | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, orgs: QuerySet[Org] | None = None, org: Org | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["org"].queryset = orgs
+        fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
         if org is not None:
             del fields["org"]
             fields["group"].queryset = Org.objects.filter(
