@@ -18,40 +18,91 @@ class NavItem:
     active: bool
 
 
-# (label, url name, icon, permission or None for everyone signed in)
-_ITEMS: list[tuple[str, str, str, str | None]] = [
-    ("首页", "core:home", "house", None),
-    ("组织架构", "orgs:org_tree", "diagram-3", "orgs.view"),
-    ("党员名册", "members:member_list", "people", "members.view"),
-    ("导入党员", "members:import_create", "upload", "members.import"),
-    ("用户管理", "accounts:user_list", "person-gear", "accounts.manage"),
-    ("角色授权", "access:grant_list", "shield-lock", "access.manage"),
-    ("安全策略", "accounts:policy", "shield-check", "access.manage"),
-    ("审计日志", "audit:entry_list", "journal-text", "audit.view"),
-    ("我的积分", "points:my_points", "star", None),
-    ("积分排行", "points:board", "trophy", "points.view"),
-    ("积分规则", "points:rule_list", "list-check", "points.view"),
-    ("积分调整", "points:adjustment_list", "plus-slash-minus", "points.manage"),
-    ("党建新鲜事", "news:index", "newspaper", None),
-    ("稿件管理", "news:post_manage", "pencil-square", "news.publish"),
-    ("动态审核", "news:review_list", "clipboard-check", "news.review"),
-    ("资讯源管理", "news:feed_list", "rss", "news.feeds"),
-    ("网络党校", "school:my_courses", "mortarboard", None),
-    ("课程管理", "school:manage_list", "journal-plus", "study.manage"),
-    ("课程统计", "school:stats", "clipboard-data", "study.view"),
-    ("我的学时", "studytime:my_hours", "hourglass-split", None),
-    ("学时进度", "studytime:progress", "bar-chart-line", "study.view"),
-    ("我的档案", "accounts:profile", "person-vcard", None),
+@dataclass(frozen=True)
+class NavGroup:
+    """A menu: one entry is shown as a plain link, several as a drop-down."""
+
+    label: str
+    icon: str
+    items: list[NavItem]
+
+    @property
+    def active(self) -> bool:
+        return any(i.active for i in self.items)
+
+    @property
+    def single(self) -> NavItem | None:
+        return self.items[0] if len(self.items) == 1 else None
+
+
+# Menus: (label, icon, [(label, url name, icon, permission or None for everyone signed in)]).
+_MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
+    ("首页", "house", [("首页", "core:home", "house", None)]),
+    (
+        "学习",
+        "book",
+        [
+            ("我的学习", "study:my_study", "book", None),
+            ("网络党校", "school:my_courses", "mortarboard", None),
+            ("学习笔记", "study:note_list", "journal-text", None),
+            ("党建新鲜事", "news:index", "newspaper", None),
+            ("我的学时", "studytime:my_hours", "hourglass-split", None),
+            ("我的积分", "points:my_points", "star", None),
+            ("积分排行", "points:board", "trophy", "points.view"),
+        ],
+    ),
+    (
+        "学习管理",
+        "easel",
+        [
+            ("专题管理", "study:manage_list", "collection", "study.manage"),
+            ("课程管理", "school:manage_list", "journal-plus", "study.manage"),
+            ("学习统计", "study:stats", "bar-chart", "study.view"),
+            ("课程统计", "school:stats", "clipboard-data", "study.view"),
+            ("学时进度", "studytime:progress", "bar-chart-line", "study.view"),
+            ("稿件管理", "news:post_manage", "pencil-square", "news.publish"),
+            ("动态审核", "news:review_list", "clipboard-check", "news.review"),
+            ("积分规则", "points:rule_list", "list-check", "points.view"),
+            ("积分调整", "points:adjustment_list", "plus-slash-minus", "points.manage"),
+        ],
+    ),
+    (
+        "组织与党员",
+        "diagram-3",
+        [
+            ("组织架构", "orgs:org_tree", "diagram-3", "orgs.view"),
+            ("党员名册", "members:member_list", "people", "members.view"),
+            ("导入党员", "members:import_create", "upload", "members.import"),
+        ],
+    ),
+    (
+        "系统",
+        "gear",
+        [
+            ("用户管理", "accounts:user_list", "person-gear", "accounts.manage"),
+            ("资讯源管理", "news:feed_list", "rss", "news.feeds"),
+            ("角色授权", "access:grant_list", "shield-lock", "access.manage"),
+            ("安全策略", "accounts:policy", "shield-check", "access.manage"),
+            ("审计日志", "audit:entry_list", "journal-text", "audit.view"),
+        ],
+    ),
+    ("我的档案", "person-vcard", [("我的档案", "accounts:profile", "person-vcard", None)]),
 ]
 
 
-def navigation_for(user: Any, path: str) -> list[NavItem]:
-    """The entries the user may open; the one whose address is the longest prefix of ``path`` is active."""
+def navigation_for(user: Any, path: str) -> list[NavGroup]:
+    """The menus with the entries the user may open (empty menus left out); the entry whose address is the
+    longest prefix of ``path`` is active."""
     visible = [
-        (label, reverse(name), icon)
-        for label, name, icon, perm in _ITEMS
-        if perm is None or scope.has_permission(user, perm)
-    ]
-    matches = [url for _, url, _ in visible if (path == url if url == "/" else path.startswith(url))]
+        (menu, icon, [(label, reverse(name), i) for label, name, i, perm in entries if perm is None
+                      or scope.has_permission(user, perm)])
+        for menu, icon, entries in _MENUS
+    ]  # fmt: skip
+    urls = [url for _, _, entries in visible for _, url, _ in entries]
+    matches = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
     current = max(matches, key=len, default=None)
-    return [NavItem(label, url, icon, url == current) for label, url, icon in visible]
+    return [
+        NavGroup(menu, icon, [NavItem(label, url, i, url == current) for label, url, i in entries])
+        for menu, icon, entries in visible
+        if entries
+    ]

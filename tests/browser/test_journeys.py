@@ -111,6 +111,7 @@ def test_secretary_imports_a_file_with_a_bad_row_and_sees_the_report(demo, page,
 
     # The roster, reached through the phone menu.
     page.click("button.navbar-toggler")
+    page.click("#mainnav >> text=组织与党员")
     page.click("#mainnav >> text=党员名册")
     page.wait_for_url("**/members/")
     rows = page.locator("#member-table tbody tr")

@@ -1,0 +1,36 @@
+"""The menus: grouped, only what the user may open, no empty menu."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from dangjian.core.nav import navigation_for
+
+
+def _labels(user) -> dict[str, list[str]]:
+    return {g.label: [i.label for i in g.items] for g in navigation_for(user, "/studytime/progress/")}
+
+
+def test_a_member_sees_study_and_their_own_pages_only(world: SimpleNamespace) -> None:
+    menus = _labels(world.member_user)
+    assert list(menus) == ["首页", "学习", "我的档案"]
+    assert menus["学习"] == ["我的学习", "网络党校", "学习笔记", "党建新鲜事", "我的学时", "我的积分"]  # no board without points.view
+
+
+def test_a_secretary_gets_the_management_menus(world: SimpleNamespace) -> None:
+    menus = _labels(world.secretary_a)
+    assert "学时进度" in menus["学习管理"] and "党员名册" in menus["组织与党员"]
+    assert "系统" not in menus
+
+
+def test_the_system_administrator_sees_configuration_not_members(world: SimpleNamespace) -> None:
+    menus = _labels(world.system_admin)
+    assert "用户管理" in menus["系统"] and "资讯源管理" in menus["系统"]
+    assert all("党员名册" not in items for items in menus.values())
+
+
+def test_the_current_page_marks_its_entry_and_menu(world: SimpleNamespace) -> None:
+    groups = navigation_for(world.secretary_a, "/studytime/progress/")
+    active = [(g.label, i.label) for g in groups for i in g.items if i.active]
+    assert active == [("学习管理", "学时进度")]
+    assert [g.label for g in groups if g.active] == ["学习管理"]
