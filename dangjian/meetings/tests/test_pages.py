@@ -151,3 +151,35 @@ def test_member_without_grant_cannot_open_the_committee_pages(client, world):
     sign_in(client, world.member_user)
     assert client.get(reverse("meetings:meeting_list")).status_code == 403
     assert client.get(reverse("meetings:compliance")).status_code == 403
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_secretary_attaches_a_photo_through_the_upload_pipeline_and_a_script_is_refused(
+    client, world, theme_day, snap
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.meetings.models import MeetingAttachment
+
+    sign_in(client, world.secretary_a)
+    url = reverse("meetings:attachment_add", args=[theme_day.pk])
+    photo = SimpleUploadedFile("合影.png", _png(), content_type="image/png")
+    assert client.post(url, {"file": photo, "caption": "全体合影"}).status_code == 302
+    item = MeetingAttachment.objects.get()
+    assert item.file.purpose == "meeting.attachment" and item.file.org_id == world.branch_a.pk
+    assert AuditEntry.objects.filter(action="meetings.attachment.add").exists()
+    assert client.get(reverse("core:file_download", args=[item.file.public_id])).status_code == 200
+    before = snap()
+    bad = SimpleUploadedFile("x.png", b"#!/bin/sh\nrm -rf /\n", content_type="image/png")
+    response = client.post(url, {"file": bad}, follow=True)
+    assert response.status_code == 200 and snap() == before
+    # A member of another branch cannot read the photo.
+    sign_in(client, world.secretary_b)
+    assert client.get(reverse("core:file_download", args=[item.file.public_id])).status_code == 404
