@@ -41,10 +41,14 @@ class BoardRow:
 
 
 def member_of(user: Any) -> Member | None:
-    """The member record linked to ``user``, if any."""
+    """The member record linked to ``user``, if any (looked up once per request: kept on the user object,
+    which lives as long as the request)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Member.objects.select_related("org").filter(user=user).first()
+    cache: dict[str, Member | None] = user.__dict__.setdefault("_points_member", {})
+    if "member" not in cache:
+        cache["member"] = Member.objects.select_related("org").filter(user=user).first()
+    return cache["member"]
 
 
 def rule_list() -> QuerySet[PointRule]:
@@ -148,17 +152,15 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
         if where is not None:
             rows = rows.filter(where)
         top = list(rows.order_by("-points", "member_id").values_list("member_id", "points")[:BOARD_LIMIT])
-        people = {m.pk: m for m in Member.objects.select_related("org").filter(pk__in=[pk for pk, _ in top])}
+        # Only the columns shown: whole Member rows would decrypt their protected fields for nothing.
+        names = Member.objects.filter(pk__in=[pk for pk, _ in top])
+        people = {
+            pk: (name, short or org_name)
+            for pk, name, short, org_name in names.values_list("pk", "name", "org__short_name", "org__name")
+        }
         ranks = rules.competition_ranks([points for _, points in top])
         return [
-            BoardRow(
-                rank,
-                pk,
-                people[pk].name,
-                people[pk].org.short_name or people[pk].org.name,
-                points,
-                me is not None and me.pk == pk,
-            )
+            BoardRow(rank, pk, people[pk][0], people[pk][1], points, me is not None and me.pk == pk)
             for rank, (pk, points) in zip(ranks, top, strict=True)
         ]
     if not scope.has_permission(user, "points.view"):
