@@ -1,5 +1,6 @@
-"""Rich text of study articles: an allow-list sanitiser (nh3), a renderer that rebuilds the markup from a
-parsed tree with every token escaped (so nothing is marked safe by hand), and Word (.docx) to HTML.
+"""Rich text (study articles, party-school lessons…): an allow-list sanitiser (nh3), a renderer that
+rebuilds the markup from a parsed tree with every token escaped (so nothing is marked safe by hand),
+and Word (.docx) to HTML.
 
 Why two layers: ``sanitize`` runs when an article is saved (what is stored is already clean); ``render`` runs
 when it is shown and re-serialises only allow-listed tags and attributes through ``format_html``, which
@@ -16,6 +17,8 @@ from typing import Any
 import nh3
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from dangjian.core.errors import BusinessError
 
 TAGS = frozenset(
     {
@@ -139,23 +142,59 @@ def render(html: str) -> SafeString:
 # Word (.docx) → HTML
 
 
+def text_length(html: str) -> int:
+    """Characters of visible text (for an estimated reading time)."""
+    return len(re.sub(r"\s+", "", plain_text(html)))
+
+
 def docx_to_html(data: bytes) -> str:
-    """The paragraphs (headings as h2–h4, bold/italic/underline runs), lists (as paragraphs with their
-    bullet) and tables of a .docx, in document order, as clean HTML. Images and text boxes are left out."""
+    """The paragraphs (headings as h2–h4, bold/italic/underline runs), bulleted and numbered lists and tables
+    of a .docx, in document order, as clean HTML (python-docx). Images and text boxes are left out.
+    ``BusinessError`` when the file cannot be read as a Word document."""
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    doc = Document(io.BytesIO(data))
+    try:
+        doc = Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several kinds on a damaged package
+        raise BusinessError("core.bad_docx", "无法读取该 Word 文档，请另存为 .docx 后重试") from exc
     parts: list[str] = []
-    body = doc.element.body
-    for child in body.iterchildren():
+    open_list: str | None = None
+    for child in doc.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            parts.append(_paragraph_html(Paragraph(child, doc)))
+            paragraph = Paragraph(child, doc)
+            kind = _list_kind(paragraph)
+            if open_list and kind != open_list:
+                parts.append(f"</{open_list}>")
+                open_list = None
+            if kind:
+                inner = _runs_html(paragraph)
+                if inner.strip():
+                    if open_list is None:
+                        parts.append(f"<{kind}>")
+                        open_list = kind
+                    parts.append(f"<li>{inner}</li>")
+                continue
+            parts.append(_paragraph_html(paragraph))
         elif tag == "tbl":
+            if open_list:
+                parts.append(f"</{open_list}>")
+                open_list = None
             parts.append(_table_html(Table(child, doc)))
+    if open_list:
+        parts.append(f"</{open_list}>")
     return sanitize("".join(p for p in parts if p))
+
+
+def _list_kind(paragraph: Any) -> str | None:
+    style = (paragraph.style.name or "") if paragraph.style is not None else ""
+    if "Number" in style:
+        return "ol"
+    if "Bullet" in style or "List" in style:
+        return "ul"
+    return None
 
 
 def _runs_html(paragraph: Any) -> str:
@@ -185,8 +224,6 @@ def _paragraph_html(paragraph: Any) -> str:
     if match:
         level = min(max(int(match.group(1)) + 1, 2), 4)
         return f"<h{level}>{inner}</h{level}>"
-    if "list" in style:
-        return f"<p>• {inner}</p>"
     return f"<p>{inner}</p>"
 
 
@@ -196,8 +233,9 @@ def _cell_text(cell: Any) -> str:
 
 def _table_html(table: Any) -> str:
     rows = []
+    header = len(table.rows) > 1  # the first row of a longer table is its header
     for r, row in enumerate(table.rows):
-        cell_tag = "th" if r == 0 else "td"
+        cell_tag = "th" if r == 0 and header else "td"
         cells = "".join(f"<{cell_tag}>{_cell_text(cell)}</{cell_tag}>" for cell in row.cells)
         rows.append(f"<tr>{cells}</tr>")
     return f"<table>{''.join(rows)}</table>" if rows else ""

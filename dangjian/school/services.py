@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from dangjian.access import scope
 from dangjian.audit import services as audit
-from dangjian.core import uploads
+from dangjian.core import richtext, uploads
 from dangjian.core.errors import BusinessError
 from dangjian.core.models import FileKind, StoredFile
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
-from dangjian.school import richtext, rules, selectors
+from dangjian.school import rules, selectors
 from dangjian.school.models import (
     Assignment,
     Chapter,
@@ -234,7 +234,7 @@ def lesson_create(
             raise BusinessError("school.file_required", f"请上传{LessonKind(kind).label}文件")
         stored = _store(actor, upload, course.org, _KIND_FILES[LessonKind(kind)])
     elif kind == LessonKind.ARTICLE:
-        clean = richtext.sanitise(body)
+        clean = richtext.sanitize(body)
         if not richtext.text_length(clean):
             raise BusinessError("school.body_required", "请填写正文")
         seconds = 60 * (minutes or rules.reading_minutes(richtext.text_length(clean)))

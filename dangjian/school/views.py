@@ -19,12 +19,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from dangjian.access import classify, scope
 from dangjian.access.views import ScopedViewMixin
-from dangjian.core import excel, uploads
+from dangjian.core import excel, richtext, uploads
 from dangjian.core.errors import BusinessError
 from dangjian.core.ratelimit import ratelimit
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
-from dangjian.school import certificate, richtext, rules, selectors, services
+from dangjian.school import certificate, rules, selectors, services
 from dangjian.school import excel as school_excel
 from dangjian.school.forms import AssignForm, ChapterForm, CourseForm, LessonForm
 from dangjian.school.models import Chapter, Course, Enrolment, Lesson, LessonKind

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from dangjian.access import scope
 from dangjian.audit import services as audit
-from dangjian.core import uploads
+from dangjian.core import richtext, uploads
 from dangjian.core.errors import BusinessError
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
 from dangjian.points import services as points
-from dangjian.study import richtext, rules, selectors
+from dangjian.study import rules, selectors
 from dangjian.study.models import (
     TRANSITIONS,
     DocFormat,

@@ -19,12 +19,12 @@ from django.views import View
 
 from dangjian.access import classify, scope
 from dangjian.access.views import ScopedViewMixin
-from dangjian.core import excel, uploads
+from dangjian.core import excel, richtext, uploads
 from dangjian.core.errors import BusinessError
 from dangjian.core.ratelimit import ratelimit
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
-from dangjian.study import documents, richtext, selectors, services
+from dangjian.study import documents, selectors, services
 from dangjian.study import excel as study_excel
 from dangjian.study.content import as_content
 from dangjian.study.forms import (

@@ -14,7 +14,14 @@ def _labels(user) -> dict[str, list[str]]:
 def test_a_member_sees_study_and_their_own_pages_only(world: SimpleNamespace) -> None:
     menus = _labels(world.member_user)
     assert list(menus) == ["首页", "学习", "我的档案"]
-    assert menus["学习"] == ["我的学习", "网络党校", "学习笔记", "党建新鲜事", "我的学时", "我的积分"]  # no board without points.view
+    assert menus["学习"] == [
+        "我的学习",
+        "网络党校",
+        "学习笔记",
+        "党建新鲜事",
+        "我的学时",
+        "我的积分",
+    ]  # no board without points.view
 
 
 def test_a_secretary_gets_the_management_menus(world: SimpleNamespace) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from dangjian.school import richtext
+from dangjian.core import richtext
 from dangjian.school.models import Chapter, Course, Enrolment, Lesson, LessonProgress
 
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from conftest import make_member
 from dangjian.audit.models import AuditEntry
+from dangjian.core import richtext
 from dangjian.core.errors import BusinessError
-from dangjian.school import certificate, richtext, services
+from dangjian.school import certificate, services
 from dangjian.school.models import CourseStatus, Enrolment, Lesson, LessonProgress
 from dangjian.school.testing import complete, make_course, pdf_upload, study
 from dangjian.studytime import services as studytime

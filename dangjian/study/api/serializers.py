@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from dangjian.study import richtext
+from dangjian.core import richtext
 from dangjian.study.models import ItemKind, Note, NoteComment, Topic, TopicAssignment, TopicItem
 
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from dangjian.study import richtext, rules
+from dangjian.core import richtext
+from dangjian.study import rules
 
 TODAY = dt.date(2026, 6, 1)
 
