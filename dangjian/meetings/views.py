@@ -93,6 +93,8 @@ class MeetingListView(ScopedViewMixin, View):
             "today": today,
             "can_change": scope.has_permission(request.user, "meetings.change"),
             "can_review": scope.has_permission(request.user, "meetings.review"),
+            # The secretary's own branches (a committee officer reaches the others through 落实情况).
+            "plan_branches": list(selectors.branch_list(user=request.user, permission="meetings.change")[:6]),
         }
         return render(request, "meetings/meeting_list.html", context)
 
