@@ -65,7 +65,12 @@ class MeetingForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, orgs: QuerySet[Org] | None = None, org: Org | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        orgs: QuerySet[Org] | None = None,
+        org: Org | None = None,
+        groups: QuerySet[Org] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
@@ -79,8 +84,10 @@ class MeetingForm(forms.Form):
             fields["host"].queryset = members
             fields["recorder"].queryset = members
         else:
-            # Chosen once the branch is known (after creation, on the edit form).
-            del fields["group"], fields["host"], fields["recorder"]
+            # The groups of the branches in scope (the service checks the group belongs to the chosen branch);
+            # host and recorder are chosen once the branch is known, on the edit form.
+            fields["group"].queryset = groups if groups is not None else Org.objects.none()
+            del fields["host"], fields["recorder"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -32,7 +32,7 @@ from dangjian.meetings.forms import (
     ReviewForm,
 )
 from dangjian.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
-from dangjian.orgs.models import Org
+from dangjian.orgs.models import Org, OrgKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -110,7 +110,10 @@ class MeetingCreateView(ScopedViewMixin, View):
         initial = {"kind": self.request.GET.get("kind", "theme_day")}
         if self.request.GET.get("org"):
             initial["org"] = self.request.GET["org"]
-        return MeetingForm(data, orgs=orgs, initial=initial)
+        groups = scope.restrict(
+            Org.objects.filter(kind=OrgKind.GROUP, is_active=True), self.request.user, "meetings.change"
+        ).order_by("path")
+        return MeetingForm(data, orgs=orgs, groups=groups, initial=initial)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "meetings/meeting_form.html", {"form": self._form(), "creating": True})

@@ -183,3 +183,20 @@ def test_secretary_attaches_a_photo_through_the_upload_pipeline_and_a_script_is_
     # A member of another branch cannot read the photo.
     sign_in(client, world.secretary_b)
     assert client.get(reverse("core:file_download", args=[item.file.public_id])).status_code == 404
+
+
+def test_secretary_creates_a_group_meeting_for_a_group_of_her_branch(client, world):
+    sign_in(client, world.secretary_a)
+    assert world.group_a.label in client.get(reverse("meetings:meeting_create")).content.decode()
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {
+            "org": world.branch_a.pk,
+            "kind": "group_meeting",
+            "group": world.group_a.pk,
+            "topic": "党小组学习",
+            "planned_on": "2026-03-10",
+        },
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get().group == world.group_a
