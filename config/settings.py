@@ -154,6 +154,10 @@ SESSION_COOKIE_AGE = 24 * 3600
 # A process keeps the security policy this many seconds (every request reads it); a change made by the
 # 安全管理员 reaches the other processes within it.
 SECURITY_POLICY_CACHE_SECONDS = int(os.environ.get("SECURITY_POLICY_CACHE_SECONDS", "5"))
+# Study time (DOMAIN.md §7 [C]): seconds between a study page's heartbeats, and seconds on an article that
+# count as reading it (阅读文章).
+STUDY_HEARTBEAT_INTERVAL = int(os.environ.get("STUDY_HEARTBEAT_INTERVAL", "15"))
+STUDY_READ_SECONDS = int(os.environ.get("STUDY_READ_SECONDS", "30"))
 # 党建新鲜事: limits of one feed download (the feeds point at an intranet mirror).
 NEWS_FEED_TIMEOUT = int(os.environ.get("NEWS_FEED_TIMEOUT", "20"))  # seconds for a whole download
 NEWS_FEED_MAX_BYTES = int(os.environ.get("NEWS_FEED_MAX_BYTES", str(5 * 1024 * 1024)))

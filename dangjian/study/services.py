@@ -36,7 +36,7 @@ from dangjian.study.models import (
     TopicStatus,
 )
 from dangjian.studytime import content as registry
-from dangjian.studytime import rules as studytime_rules
+from dangjian.studytime import services as studytime_services
 
 UPLOAD_PURPOSE = "study.material"
 TOPIC_FIELDS = ("title", "summary", "is_open")
@@ -386,7 +386,7 @@ def item_progress_record(*, member: Member, item: TopicItem, seconds_total: int)
             kind=item.kind,
             seconds=seconds,
             duration=item.duration_seconds,
-            read_seconds=studytime_rules.READ_SECONDS,
+            read_seconds=studytime_services.read_seconds(),
         )
         if done and progress.completed_at is None:
             progress.completed_at = timezone.now()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -148,7 +147,6 @@ class ItemDetailView(View):
             "following": siblings[index + 1] if index + 1 < len(siblings) else None,
             "notes": selectors.own_notes(request.user).filter(content_key=content.key)[:20] if member else [],
             "note_form": NoteForm(initial={"content": content.key}),
-            "interval": getattr(settings, "STUDY_HEARTBEAT_INTERVAL", None),
             "can_manage": selectors.may_manage(request.user, topic),
         }
         return render(request, "study/item_detail.html", context)

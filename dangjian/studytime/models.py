@@ -12,7 +12,8 @@ class StudyDay(models.Model):
     """A member's server-measured study time on one content on one day, and the open heartbeat chain.
 
     Written only by ``services.study_heartbeat``. ``seconds`` is what the server credited; ``last_beat_at``
-    is the latest heartbeat of the current chain (empty when the chain was closed by a ``stop`` beat).
+    is the latest heartbeat of the current chain (empty when the chain was closed by a ``stop`` beat);
+    ``credited_until`` where its credited time ends (fractions of a second carry over to the next beat).
     """
 
     member = models.ForeignKey(
@@ -23,6 +24,7 @@ class StudyDay(models.Model):
     seconds = models.PositiveIntegerField("有效学习秒数", default=0)
     beats = models.PositiveIntegerField("心跳次数", default=0)
     last_beat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    credited_until = models.DateTimeField("已计时至", null=True, blank=True)
     first_at = models.DateTimeField("开始时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

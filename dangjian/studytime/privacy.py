@@ -11,6 +11,7 @@ INVENTORY: dict[str, dict[str, str]] = {
         "seconds": _PE,
         "beats": _I,
         "last_beat_at": _PE,
+        "credited_until": _PE,
         "first_at": _PE,
         "updated_at": _I,
     },

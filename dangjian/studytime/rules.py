@@ -35,21 +35,23 @@ def credit_seconds(
     now: dt.datetime,
     previous_beat: dt.datetime | None,
     last_credit: dt.datetime | None,
+    credited_until: dt.datetime | None = None,
     max_gap: int = MAX_GAP,
 ) -> int:
     """Whole seconds to credit for a heartbeat at ``now``.
 
     ``previous_beat``: the last heartbeat of this chain (this member, this content, today), or None when the
-    chain starts now. ``last_credit``: the end of the last second credited to this member on any content.
-    Nothing is credited for the first beat of a chain, for a gap over ``max_gap``, or for a clock running
-    backwards; overlapping time already credited to another content is not credited twice.
+    chain starts now. ``credited_until``: where the chain's credited time ends (the part of a second not yet
+    credited carries over to the next beat, so frequent beats lose nothing to rounding). ``last_credit``:
+    the end of the last second credited to this member on any content. Nothing is credited for the first
+    beat of a chain, for a gap over ``max_gap``, or for a clock running backwards; time already credited on
+    another content is not credited twice.
     """
     if previous_beat is None or now <= previous_beat:
         return 0
-    gap = (now - previous_beat).total_seconds()
-    if gap > max_gap:
+    if (now - previous_beat).total_seconds() > max_gap:
         return 0
-    start = previous_beat if last_credit is None else max(previous_beat, last_credit)
+    start = max(t for t in (previous_beat if credited_until is None else credited_until, last_credit) if t)
     return max(int((now - start).total_seconds()), 0)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,7 +33,18 @@ class Heartbeat:
     content: registry.Content
     credited: int
     seconds_today: int
-    interval: int = rules.HEARTBEAT_INTERVAL
+    interval: int
+
+
+def read_seconds() -> int:
+    """[C] Seconds on an article or document that make it read (阅读文章), ``STUDY_READ_SECONDS``."""
+    return int(getattr(settings, "STUDY_READ_SECONDS", rules.READ_SECONDS))
+
+
+def heartbeat_interval() -> int:
+    """Seconds between a page's heartbeats, ``STUDY_HEARTBEAT_INTERVAL`` (the credit rule does not depend on
+    it: time is measured between beats, and a silence over ``rules.MAX_GAP`` earns nothing)."""
+    return int(getattr(settings, "STUDY_HEARTBEAT_INTERVAL", rules.HEARTBEAT_INTERVAL))
 
 
 def member_for(user: Any) -> Member:
@@ -57,30 +69,51 @@ def study_heartbeat(*, user: Any, content_key: str, state: str, now: dt.datetime
     if item is None:
         raise BusinessError("studytime.not_found", "学习内容不存在或无权学习")
     member = member_for(user)
-    now = now or timezone.now()
-    on = timezone.localdate(now)
     with transaction.atomic():
         clock, _ = StudyClock.objects.get_or_create(member=member)
         clock = StudyClock.objects.select_for_update().get(pk=clock.pk)  # serialise this member's beats
+        # Read the clock once the lock is held, so two beats racing from two tabs are credited in order.
+        now = now or timezone.now()
+        on = timezone.localdate(now)
         day = _day_for_update(member, content_key, on)
         credited = 0
-        if rules.credits_for(is_media=item.is_media, state=state):
+        last = day.last_beat_at
+        chained = last is not None and last < now and (now - last).total_seconds() <= rules.MAX_GAP
+        earning = rules.credits_for(is_media=item.is_media, state=state)
+        if earning:
             credited = rules.credit_seconds(
-                now=now, previous_beat=day.last_beat_at, last_credit=clock.last_credit_at
+                now=now,
+                previous_beat=day.last_beat_at,
+                last_credit=clock.last_credit_at,
+                credited_until=day.credited_until if chained else None,
             )
             credited = rules.clip_to_duration(
                 credited=credited, seconds_today=day.seconds, duration=item.duration_seconds
             )
         before = day.seconds
+        if credited:
+            # The credited whole seconds end here; the fraction left over counts with the next beat.
+            start = max(t for t in (day.credited_until or day.last_beat_at, clock.last_credit_at) if t)
+            until = start + dt.timedelta(seconds=credited)
+            clock.last_credit_at = until
+            clock.save(update_fields=["last_credit_at"])
+        elif earning and chained:
+            until = day.credited_until or now  # under a second so far: it carries over
+        else:
+            until = now  # a new chain counts from its first beat
         day.seconds = before + credited
         day.beats = F("beats") + 1
-        day.last_beat_at = None if state == "stop" else now
-        day.save(update_fields=["seconds", "beats", "last_beat_at", "updated_at"])
+        # A stop, or a beat that earns nothing (a paused video's page), ends the chain: the next earning beat
+        # starts a new one, since nobody knows when in between the member came back.
+        ends = state == "stop" or not earning
+        day.last_beat_at = None if ends else now
+        day.credited_until = None if ends else until
+        day.save(update_fields=["seconds", "beats", "last_beat_at", "credited_until", "updated_at"])
         if credited:
-            clock.last_credit_at = now
-            clock.save(update_fields=["last_credit_at"])
             transaction.on_commit(lambda: _after_credit(member, item, on, before, before + credited))
-    return Heartbeat(content=item, credited=credited, seconds_today=before + credited)
+    return Heartbeat(
+        content=item, credited=credited, seconds_today=before + credited, interval=heartbeat_interval()
+    )
 
 
 def _day_for_update(member: Member, content_key: str, on: dt.date) -> StudyDay:
@@ -95,7 +128,7 @@ def _day_for_update(member: Member, content_key: str, on: dt.date) -> StudyDay:
 def _after_credit(member: Member, item: registry.Content, on: dt.date, before: int, after: int) -> None:
     """Points for the credited time and the owner's progress hook (idempotent: replays add nothing)."""
     media = item.is_media
-    if before < rules.READ_SECONDS <= after:
+    if before < read_seconds() <= after:
         points.points_award(member=member, action=_READ_ACTION[media], content_key=item.key, on=on,
                             source=item.title[:200])  # fmt: skip
     rule = points.rule_for(action=_DWELL_ACTION[media], on=on)

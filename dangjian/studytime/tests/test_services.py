@@ -77,6 +77,20 @@ class TestTime:
         study(world, "clip:1", 75, 300, state="playing")  # plays (and replays) for almost four minutes
         assert StudyDay.objects.get(content_key="clip:1").seconds == 60
 
+    def test_frequent_beats_lose_nothing_to_rounding(self, world: SimpleNamespace) -> None:
+        for i in range(21):  # a beat every 0.99 s for 19.8 s
+            beat(world, "doc:1", i * 0.99)
+        assert StudyDay.objects.get(content_key="doc:1").seconds == 19
+
+    def test_a_pause_or_a_silence_is_not_credited_when_the_beats_resume(self, world: SimpleNamespace) -> None:
+        study(world, "clip:1", 0, 20, state="playing", step=5)  # 20 s played
+        study(world, "clip:1", 25, 40, state="visible", step=5)  # paused: the page still beats
+        study(world, "clip:1", 45, 50, state="playing", step=5)  # plays again: 45 → 50
+        assert StudyDay.objects.get(content_key="clip:1").seconds == 25
+        study(world, "doc:1", 200, 210, step=5)
+        study(world, "doc:1", 300, 310, step=5)  # 90 s of silence: a new chain
+        assert StudyDay.objects.get(content_key="doc:1").seconds == 20
+
     def test_unknown_or_forbidden_content_is_refused_and_nothing_is_written(
         self, world: SimpleNamespace
     ) -> None:
