@@ -108,7 +108,23 @@ def _point_adjustment(org: Org, member: Member) -> int:
     ).pk
 
 
+def _meeting(org: Org, member: Member) -> int:
+    from dangjian.meetings.models import Meeting
+
+    return Meeting.objects.create(
+        org=org, kind="theme_day", topic="接口测试", planned_on=dt.date(2026, 3, 20)
+    ).pk
+
+
+def _meeting_attendance(org: Org, member: Member) -> int:
+    from dangjian.meetings.models import Attendance
+
+    return Attendance.objects.create(meeting_id=_meeting(org, member), member=member).pk
+
+
 OBJECTS: dict[str, Callable[[Org, Member], int]] = {
+    "/api/v1/meetings/meetings/": _meeting,
+    "/api/v1/meetings/attendances/": _meeting_attendance,
     "/api/v1/points/adjustments/": _point_adjustment,
     "/api/v1/members/": lambda org, member: member.pk,
     "/api/v1/orgs/": lambda org, member: org.pk,

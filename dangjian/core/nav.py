@@ -67,6 +67,15 @@ _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
         ],
     ),
     (
+        "组织生活",
+        "calendar-check",
+        [
+            ("我的组织生活", "meetings:my_meetings", "qr-code-scan", None),
+            ("会议记录", "meetings:meeting_list", "calendar-check", "meetings.view"),
+            ("落实情况", "meetings:compliance", "clipboard-check", "meetings.view"),
+        ],
+    ),
+    (
         "组织与党员",
         "diagram-3",
         [

@@ -24,6 +24,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "token": (10, 3600),
     "export": (20, 600),
     "upload": (30, 600),
+    "checkin": (10, 600),  # 组织生活 check-in by code word: guessing a 6-digit code is slow
 }
 
 

@@ -608,13 +608,10 @@ def record_download(*, actor: Any, meeting: Meeting, document: str) -> None:
     )
 
 
-CHECKIN_ATTEMPTS = (10, 600)  # a member may try 10 code words in 10 minutes (guessing is throttled)
-
-
 def checkin_attempt_allowed(user: Any) -> tuple[bool, int]:
     """Count one check-in attempt of ``user`` (outside any transaction, so a refused attempt still counts).
     Returns (allowed, seconds to wait)."""
-    from dangjian.core.ratelimit import hit
+    from dangjian.core.ratelimit import hit, limit_for
 
-    limit, window = CHECKIN_ATTEMPTS
+    limit, window = limit_for("checkin")  # 10 code words in 10 minutes by default (RATE_LIMITS)
     return hit(f"meetings.checkin:u{user.pk}", limit=limit, window=window)

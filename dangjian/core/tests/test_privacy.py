@@ -234,6 +234,25 @@ def write_every_sensitive_field(world: Any) -> dict[str, list[str]]:
 
     token, key = tokens.token_create(actor=user, user=user, name="隐私测试")
     planted["access.apitoken.key_hash"] = [key, token.key_hash]
+
+    from dangjian.meetings import services as meeting_services
+
+    meeting = meeting_services.meeting_create(
+        actor=world.secretary_a,
+        org=world.branch_a,
+        kind="theme_day",
+        topic="隐私测试",
+        planned_on=dt.date(2026, 3, 20),
+    )
+    lines = list(meeting.attendances.order_by("id"))
+    meeting_services.attendance_update(
+        actor=world.secretary_a, attendance=lines[0], leave_reason="金丝雀请假事由", present=False
+    )
+    meeting_services.attendance_update(
+        actor=world.secretary_a, attendance=lines[1], excluded_reason="detained", present=False
+    )
+    planted["meetings.attendance.leave_reason"] = ["金丝雀请假事由"]
+    planted["meetings.attendance.excluded_reason"] = ["detained"]
     return planted
 
 

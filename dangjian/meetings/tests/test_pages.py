@@ -12,6 +12,7 @@ from docx import Document
 
 from conftest import sign_in
 from dangjian.audit.models import AuditEntry
+from dangjian.core.ratelimit import limit_for
 from dangjian.meetings import services
 from dangjian.meetings.models import Attendance, Meeting, MeetingStatus
 
@@ -98,7 +99,7 @@ def test_member_checks_in_on_the_phone_with_the_code_word_then_through_the_qr_pa
 def test_check_in_attempts_are_throttled(client, world, theme_day, settings):
     services.checkin_open(actor=world.secretary_a, meeting=theme_day)
     sign_in(client, world.member_user)
-    for _ in range(services.CHECKIN_ATTEMPTS[0]):
+    for _ in range(limit_for("checkin")[0]):
         client.post(reverse("meetings:my_meetings"), {"code": "999999"})
     response = client.post(reverse("meetings:my_meetings"), {"code": "999999"})
     assert response.status_code == 429 and response["Retry-After"]
