@@ -109,19 +109,31 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, An
     print(f"== {label}: {url}", flush=True)
     env = env_for(url)
     log = VAR / f"study-{label}.log"
-    log.unlink(missing_ok=True)
-    _fresh_database(label, url)
     manage = [sys.executable, "manage.py"]
-    _timed([*manage, "migrate", "--noinput", "-v0"], env, log)
-    _timed([*manage, "createcachetable"], env, log)
-    load_seed = wait_for_quiet(args.max_load, args.max_wait)
-    seed_s = _timed([*manage, "seed_demo", "--members", str(args.members)], {**env, "DEMO_MODE": "1"}, log)
-    print(f"   seed_demo --members {args.members}: {seed_s:.1f} s", flush=True)
     gen_json = VAR / f"study-{label}-generate.json"
-    load_generate = wait_for_quiet(args.max_load, args.max_wait)
-    cmd = [sys.executable, str(Path(__file__)), "--generate", "--entries", str(args.entries), "--json",
-           str(gen_json)]  # fmt: skip
-    subprocess.run(cmd, env=env, cwd=ROOT, check=True)  # its tqdm bar shows on the terminal
+    out = VAR / f"study-{label}.json"
+    if args.reuse:  # measure again on the database and ledger of the last run
+        previous = json.loads(out.read_text())
+        _timed([*manage, "migrate", "--noinput", "-v0"], env, log)  # the code may have new migrations
+        seed_s, load_seed, load_generate = (
+            previous["seed_s"],
+            previous["load_seed"],
+            previous["load_generate"],
+        )
+    else:
+        log.unlink(missing_ok=True)
+        _fresh_database(label, url)
+        _timed([*manage, "migrate", "--noinput", "-v0"], env, log)
+        _timed([*manage, "createcachetable"], env, log)
+        load_seed = wait_for_quiet(args.max_load, args.max_wait)
+        seed_s = _timed(
+            [*manage, "seed_demo", "--members", str(args.members)], {**env, "DEMO_MODE": "1"}, log
+        )
+        print(f"   seed_demo --members {args.members}: {seed_s:.1f} s", flush=True)
+        load_generate = wait_for_quiet(args.max_load, args.max_wait)
+        cmd = [sys.executable, str(Path(__file__)), "--generate", "--entries", str(args.entries), "--json",
+               str(gen_json)]  # fmt: skip
+        subprocess.run(cmd, env=env, cwd=ROOT, check=True)  # its tqdm bar shows on the terminal
     generated = json.loads(gen_json.read_text())
     print(f"   ledger: {generated['entries']:,} entries in {generated['seconds']:.1f} s", flush=True)
     rebuild_s = None
@@ -130,7 +142,6 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, An
         print(f"   points_rebuild_totals: {rebuild_s:.1f} s", flush=True)
     proc, port = start_server(env, log)
     try:
-        out = VAR / f"study-{label}.json"
         cmd = [sys.executable, str(Path(__file__)), "--measure", "--port", str(port), "--json", str(out),
                "--seconds", str(args.seconds), "--threads", str(args.threads), "--samples", str(args.samples),
                "--max-wait", str(args.max_wait),
@@ -139,7 +150,7 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, An
     finally:
         stop_server(proc)
     result = json.loads(out.read_text())
-    result.update({"label": label, "members": args.members, "seed_s": seed_s, "load_seed": load_seed,
+    result.update({"label": label, "members": generated.get("members", args.members), "seed_s": seed_s, "load_seed": load_seed,
                    "load_generate": load_generate, "generate": generated, "rebuild_s": rebuild_s})  # fmt: skip
     if label == "sqlite":
         result["db_bytes"] = Path(url.removeprefix("sqlite:///")).stat().st_size
@@ -183,6 +194,11 @@ def report(results: list[dict[str, Any]], info: dict[str, str]) -> str:
             f"{tp['healthz_rps']:.0f} req/s = {ratio:.2f}× (errors {tp['heartbeat_errors']}) | "
             f"≥ {THROUGHPUT_TARGET}× | {_ok(ratio >= THROUGHPUT_TARGET)} |",
         ]
+        if tp.get("rank_rps"):
+            lines.append(
+                f"| for comparison, an authenticated read `GET /api/v1/points/rank/?period=day` (same threads) | "
+                f"{tp['rank_rps']:.0f} req/s = {tp['rank_rps'] / tp['healthz_rps']:.2f}× /healthz | | |"
+            )
         pk99 = lat["pk"]["p99_ms"]
         for name, m in lat.items():
             if name in ("pk", "load", "samples"):
@@ -218,6 +234,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="client threads of the throughput runs")
     parser.add_argument("--samples", type=int, default=300, help="requests per latency measurement")
     parser.add_argument("--rebuild", action="store_true", help="also time manage.py points_rebuild_totals")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure again on the database of the last run (no seeding, no generation)")  # fmt: skip
     parser.add_argument("--postgres", nargs="?", const=DEFAULT_PG, default=None,
                         help=f"also run on PostgreSQL (default URL {DEFAULT_PG})")  # fmt: skip
     parser.add_argument("--only", choices=("sqlite", "postgres"))
@@ -390,7 +408,7 @@ def generate(entries: int, seed: int = 4) -> dict[str, Any]:
         "days": n_days,
         "totals": n_totals,
         "org_totals": len(org_sums),
-        "members_with_entries": len(members),
+        "members": len(members),
         "first_day": first.isoformat(),
         "last_day": today.isoformat(),
         "seconds": seconds,
@@ -471,12 +489,14 @@ class Client:
 def _accounts(port: int) -> dict[str, Any]:
     """API tokens for the demo accounts and for bench members who beat (one member per client thread)."""
     from django.db import transaction
+    from django.utils import timezone
 
     from dangjian.access import tokens
     from dangjian.access.models import Grant
     from dangjian.accounts.models import User
     from dangjian.members.models import Member
     from dangjian.orgs.models import Org
+    from dangjian.studytime.models import StudyDay
 
     out: dict[str, Any] = {}
     with transaction.atomic():
@@ -484,19 +504,32 @@ def _accounts(port: int) -> dict[str, Any]:
         for username in ("zhibu1", "erji1", "jituan", "dangyuan1"):
             user = User.objects.get(username=username)
             out[username] = tokens.token_create(actor=user, user=user, name="bench")[1]
-        # Members of the biggest committee's branches, linked to fresh accounts: the heartbeat clients and the
-        # member whose point must show.
-        free = Member.objects.filter(user__isnull=True, exit_kind="").order_by("pk")
+        # Members without an account, linked to new ones: the heartbeat clients and the member whose point
+        # must show.
+        free = iter(list(Member.objects.filter(user__isnull=True, exit_kind="").order_by("pk").values_list(
+            "pk", flat=True)[:9]))  # fmt: skip
         beaters = []
-        for i, member in enumerate(free[:9]):
-            user = User.objects.create_user(
-                username=f"bench{i}", password="Bench@2026-study", full_name=member.name
-            )
-            member.user = user
-            member.save(update_fields=["user"])
+        for i in range(9):
+            user = User.objects.filter(username=f"bench{i}").first()  # there when measuring again (--reuse)
+            if user is not None:
+                member = Member.objects.get(user=user)
+            else:
+                member = Member.objects.get(pk=next(free))
+                user = User.objects.create_user(
+                    username=f"bench{i}", password="Bench@2026-study", full_name=member.name
+                )
+                member.user = user
+                member.save(update_fields=["user"])
             beaters.append((member.pk, tokens.token_create(actor=user, user=user, name="bench")[1]))
         out["beaters"] = beaters
         out["content"] = [f"bench:{pk}" for pk in Org.objects.order_by("pk").values_list("pk", flat=True)[:9]]
+        # An article the last member has not opened today, for the freshness measurement.
+        opened = set(StudyDay.objects.filter(member_id=beaters[-1][0], on=timezone.localdate()).values_list(
+            "content_key", flat=True))  # fmt: skip
+        out["fresh_content"] = next(
+            f"bench:{pk}" for pk in Org.objects.order_by("-pk").values_list("pk", flat=True)
+            if f"bench:{pk}" not in opened
+        )  # fmt: skip
         branch = Grant.objects.filter(user__username="zhibu1", org__isnull=False).values_list(
             "org_id", flat=True
         )
@@ -557,12 +590,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     health = lambda i: (Client(port, acc["beaters"][i][1]), "GET", "/healthz", None)  # noqa: E731
     beat = lambda i: (Client(port, acc["beaters"][i][1]), "POST", "/api/v1/study/heartbeat/",  # noqa: E731
                       {"content": acc["content"][i], "state": "visible"})  # fmt: skip
+    floor = lambda i: (Client(port, acc["beaters"][i][1]), "GET", "/api/v1/points/rank/?period=day", None)  # noqa: E731
     h1 = throughput(port, args.threads, args.seconds, health)
     hb = throughput(port, args.threads, args.seconds, beat)
     h2 = throughput(port, args.threads, args.seconds, health)
+    fl = throughput(port, args.threads, args.seconds, floor)
     result["throughput"] = {"threads": args.threads, "seconds": args.seconds, "load": load,
                             "healthz_rps": (h1["rps"] + h2["rps"]) / 2, "healthz_runs": [h1, h2],
-                            "heartbeat_rps": hb["rps"], "heartbeat_errors": hb["errors"], "heartbeat": hb}  # fmt: skip
+                            "heartbeat_rps": hb["rps"], "heartbeat_errors": hb["errors"], "heartbeat": hb,
+                            "rank_rps": fl["rps"]}  # fmt: skip
     print(f"   heartbeat {hb['rps']:.0f} req/s vs healthz {h1['rps']:.0f}/{h2['rps']:.0f}", flush=True)
 
     # (b) latency, one client, the requests interleaved so that a busy moment hits them all alike.
@@ -582,6 +618,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                        "/api/v1/points/board/?level=member&period=year"),
         "board_branches": ("branch board, year, whole enterprise (jituan, level=branch)",
                            Client(port, acc["jituan"]), "/api/v1/points/board/?level=branch&period=year"),
+        "board_committees": ("committee board, year, whole enterprise (jituan, level=committee)",
+                             Client(port, acc["jituan"]), "/api/v1/points/board/?level=committee&period=year"),
     }  # fmt: skip
     times: dict[str, list[float]] = {k: [] for k in probes}
     for i in range(args.samples + 5):
@@ -605,7 +643,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     reader = Client(port, token)
     me = lambda: json.loads(reader.request("GET", "/api/v1/points/me/")[1])  # noqa: E731
     before = me()["totals"]["day"]
-    key = acc["content"][-1]
+    key = acc["fresh_content"]
     awarded_at = None
     for _ in range(6):
         status, body = reader.request(
@@ -656,6 +694,10 @@ def explain(acc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
             user=User.objects.get(username="jituan"), level="member", period="year", on=today)),
         ("branch board, year, jituan", lambda: selectors.leaderboard(
             user=User.objects.get(username="jituan"), level="branch", period="year", on=today)),
+        ("committee board, year, jituan", lambda: selectors.leaderboard(
+            user=User.objects.get(username="jituan"), level="committee", period="year", on=today)),
+        ("branch board, year, erji1", lambda: selectors.leaderboard(
+            user=User.objects.get(username="erji1"), level="branch", period="year", on=today)),
     ]  # fmt: skip
     out: list[dict[str, Any]] = []
     scans: list[str] = []

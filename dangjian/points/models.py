@@ -192,7 +192,12 @@ class PointOrgTotal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org", "period", "start"], name="points_orgtotal_org_period")
         ]
-        indexes = [models.Index(fields=["period", "start", "org"], name="points_orgtotal_period")]
+        indexes = [
+            # A board of every organisation: its first entries, in order. Within a scope: each
+            # organisation's row read from the index alone.
+            models.Index(fields=["period", "start", "-points", "org"], name="points_orgtotal_board"),
+            models.Index(fields=["period", "start", "org", "points"], name="points_orgtotal_org"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.period} {self.start} {self.points}"

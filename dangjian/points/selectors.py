@@ -113,12 +113,9 @@ def _everything(s: scope.Scope) -> bool:
     return bool(roots) and roots <= set(s.subtrees)
 
 
-def _member_scope(user: Any, me: Member | None) -> Q | None:
-    """The filter of ``PointTotal`` rows ``user`` may see with points.view (``None``: all of them), written
-    with the organisations' ids so that each becomes one range of the (period, start, branch, points)
-    index. The same rows as ``scope.restrict``: the grants' organisations, plus one's own row when the
-    grants do not cover it (a member without a grant sees only themselves)."""
-    s = scope.scope_for(user, "points.view")
+def _org_ids(s: scope.Scope) -> set[int] | None:
+    """The ids of the organisations ``s`` covers (``None``: all of them), for ``org_id IN (…)`` filters that
+    each become one range of a (period, start, org, …) index."""
     if _everything(s):
         return None
     ids = set(s.nodes)
@@ -127,6 +124,17 @@ def _member_scope(user: Any, me: Member | None) -> Q | None:
         for path in s.subtrees:
             in_subtrees |= scope.subtree_q("path", path)
         ids |= set(Org.objects.filter(in_subtrees).values_list("pk", flat=True))
+    return ids
+
+
+def _member_scope(user: Any, me: Member | None) -> Q | None:
+    """The filter of ``PointTotal`` rows ``user`` may see with points.view (``None``: all of them). The
+    same rows as ``scope.restrict``: the grants' organisations, plus one's own row when the grants do not
+    cover it (a member without a grant sees only themselves)."""
+    s = scope.scope_for(user, "points.view")
+    ids = _org_ids(s)
+    if ids is None:
+        return None
     q = Q(branch_id__in=sorted(ids)) if ids else Q(pk__in=[])
     if me is not None and s.user_id is not None and me.org_id not in ids:
         q |= Q(member_id=me.pk)
@@ -139,19 +147,20 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
 
     Members: the first ``BOARD_LIMIT`` entries of an index range of ``PointTotal`` (one range per
     organisation in scope; none for a whole-tree scope), then their names (two queries plus the scope's).
-    Branches and committees: the ``PointOrgTotal`` rows of the organisations in scope, one per organisation,
-    never the members' rows."""
+    Branches: the first entries of a ``PointOrgTotal`` index range. Committees: the ``PointOrgTotal`` rows of
+    the organisations in scope (one per organisation, read from the index), summed up the tree; never the
+    members' rows."""
     on = on or timezone.localdate()
     if level not in rules.LEVELS or period not in rules.PERIODS:
         raise ValueError(f"{level}/{period}")
     start = rules.period_range(period, on)[0]
     me = member_of(user)
     if level == "member":
-        rows = PointTotal.objects.filter(period=period, start=start)
+        members = PointTotal.objects.filter(period=period, start=start)
         where = _member_scope(user, me)
         if where is not None:
-            rows = rows.filter(where)
-        top = list(rows.order_by("-points", "member_id").values_list("member_id", "points")[:BOARD_LIMIT])
+            members = members.filter(where)
+        top = list(members.order_by("-points", "member_id").values_list("member_id", "points")[:BOARD_LIMIT])
         # Only the columns shown: whole Member rows would decrypt their protected fields for nothing.
         names = Member.objects.filter(pk__in=[pk for pk, _ in top])
         people = {
@@ -163,23 +172,40 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
             BoardRow(rank, pk, people[pk][0], people[pk][1], points, me is not None and me.pk == pk)
             for rank, (pk, points) in zip(ranks, top, strict=True)
         ]
-    if not scope.has_permission(user, "points.view"):
+    s = scope.scope_for(user, "points.view")
+    if not s.has_grant:
         return []
-    org_totals = scope.restrict(
-        PointOrgTotal.objects.filter(period=period, start=start).select_related("org"), user, "points.view"
-    )
-    per_branch = [(row.org, row.points) for row in org_totals]
-    totals: dict[int, int] = {}
+    rows = PointOrgTotal.objects.filter(period=period, start=start)
+    ids = _org_ids(s)
+    if ids is not None:
+        rows = rows.filter(org_id__in=sorted(ids))
     labels: dict[int, str] = {}
+    totals: dict[int, int] = {}
     if level == "branch":
-        for org, points in per_branch:
-            totals[org.pk] = points
-            labels[org.pk] = org.short_name or org.name
+        # The first rows of the (period, start, points, org) index, and those tied with the last of them (ties
+        # are ordered by name): bounded by the board, whatever the number of organisations.
+        top = list(rows.order_by("-points", "org_id").values_list("org_id", "points")[:BOARD_LIMIT])
+        totals.update(top)
+        if len(top) == BOARD_LIMIT:
+            totals.update(rows.filter(points=top[-1][1]).values_list("org_id", "points"))
+        for pk, short, name in Org.objects.filter(pk__in=list(totals)).values_list(
+            "pk", "short_name", "name"
+        ):
+            labels[pk] = short or name
     else:
+        # Every organisation's row in scope (index only), summed up the tree: bounded by the organisations.
+        per_org = dict(rows.values_list("org_id", "points"))
         committees = scope.restrict(Org.objects.filter(kind=OrgKind.COMMITTEE), user, "points.view")
-        for c in committees:
-            labels[c.pk] = c.short_name or c.name
-            totals[c.pk] = sum(points for org, points in per_branch if org.path.startswith(c.path))
+        by_path: dict[str, int] = {}
+        for pk, path, short, name in committees.values_list("pk", "path", "short_name", "name"):
+            by_path[path], labels[pk], totals[pk] = pk, short or name, 0
+        paths = dict(Org.objects.filter(pk__in=list(per_org)).values_list("pk", "path"))
+        for org_id, points in per_org.items():
+            path = paths[org_id]
+            for i in range(Org.steplen, len(path) + 1, Org.steplen):  # the organisation and its ancestors
+                committee = by_path.get(path[:i])
+                if committee is not None:
+                    totals[committee] += points
     mine_org = me.org_id if me is not None else None
     ordered = sorted(totals.items(), key=lambda kv: (-kv[1], labels[kv[0]]))[:BOARD_LIMIT]
     ranks = rules.competition_ranks([t for _, t in ordered])
