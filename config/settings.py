@@ -201,6 +201,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "dangjian.orgs.models.OrgKind",
         "StatusChangeKindEnum": "dangjian.members.models.ChangeKind",
+        "JobStatusEnum": "dangjian.core.models.JobStatus",
+        "MeetingKindEnum": "dangjian.meetings.models.MeetingKind",
+        "MeetingStatusEnum": "dangjian.meetings.models.MeetingStatus",
+        "CourseKindEnum": "dangjian.school.models.CourseKind",
+        "CourseStatusEnum": "dangjian.school.models.CourseStatus",
+        "LessonKindEnum": "dangjian.school.models.LessonKind",
+        "StudyItemKindEnum": "dangjian.study.models.ItemKind",
+        "StudyTopicStatusEnum": "dangjian.study.models.TopicStatus",
     },
 }
 

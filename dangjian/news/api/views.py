@@ -233,7 +233,9 @@ class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         job = services.feed_fetch_request(actor=request.user, feeds_to_fetch=[get_object_or_404(Feed, pk=pk)])
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=FeedFetchSerializer, responses=JobSerializer)
+    @extend_schema(
+        request=FeedFetchSerializer, responses=JobSerializer, operation_id="v1_news_feeds_fetch_all_create"
+    )
     @action(detail=False, methods=["post"], url_path="fetch", url_name="fetch-all")
     def fetch_all(self, request: Request) -> Response:
         """Fetch the given feeds (default: every enabled feed) now in the background."""

@@ -139,7 +139,7 @@ class MyCoursesSerializer(serializers.Serializer[Any]):
     catalogue = CardSerializer(many=True)
 
 
-class ProgressSerializer(serializers.Serializer[Any]):
+class CourseProgressSerializer(serializers.Serializer[Any]):
     enrolment = EnrolmentSerializer(allow_null=True)
     percent = serializers.IntegerField()
     lessons = LessonProgressSerializer(many=True)

@@ -21,11 +21,11 @@ from dangjian.orgs.models import Org
 from dangjian.school import rules, selectors, services
 from dangjian.school.api.serializers import (
     CourseDetailSerializer,
+    CourseProgressSerializer,
     CourseSerializer,
     EnrolmentSerializer,
     LessonSerializer,
     MyCoursesSerializer,
-    ProgressSerializer,
     StatsSerializer,
 )
 from dangjian.school.models import Course, Enrolment, Lesson
@@ -55,7 +55,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             return Response({"assigned": [], "enrolled": [], "catalogue": []})
         return Response(MyCoursesSerializer(selectors.my_courses(member)).data)
 
-    @extend_schema(responses=ProgressSerializer)
+    @extend_schema(responses=CourseProgressSerializer)
     @action(detail=True)
     def progress(self, request: Request, pk: str) -> Response:
         course = self.get_object()
@@ -63,7 +63,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         enrolment = Enrolment.objects.filter(course=course, member=member).first() if member else None
         total = course.lessons.count()
         return Response(
-            ProgressSerializer(
+            CourseProgressSerializer(
                 {
                     "enrolment": enrolment,
                     "percent": rules.progress_percent(enrolment.completed_lessons, total) if enrolment else 0,

@@ -278,6 +278,8 @@ class NoteViewSet(
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Note]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's view has no user
+            return Note.objects.none()
         return selectors.note_list_annotated(selectors.own_notes(self.request.user), self.request.user)
 
     @extend_schema(request=NoteWriteSerializer, responses=NoteSerializer)

@@ -125,7 +125,7 @@ class MemberProgressSerializer(serializers.Serializer[Any]):
     behind = serializers.BooleanField()
 
 
-class ProgressSerializer(serializers.Serializer[Any]):
+class StudyHoursProgressSerializer(serializers.Serializer[Any]):
     org = serializers.IntegerField()
     year = serializers.IntegerField()
     children = OrgProgressSerializer(many=True)
@@ -140,7 +140,8 @@ class ProgressView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("org", int), OpenApiParameter("year", int)], responses=ProgressSerializer
+        parameters=[OpenApiParameter("org", int), OpenApiParameter("year", int)],
+        responses=StudyHoursProgressSerializer,
     )
     def get(self, request: Request) -> Response:
         if not scope.has_permission(request.user, "study.view"):
@@ -157,4 +158,4 @@ class ProgressView(APIView):
             "children": selectors.children_progress(user=request.user, org=org, year=year, on=today),
             "behind": behind[:500],
         }
-        return Response(ProgressSerializer(payload).data)
+        return Response(StudyHoursProgressSerializer(payload).data)
