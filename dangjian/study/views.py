@@ -145,8 +145,6 @@ class ItemDetailView(View):
             "duration": format_duration(item.duration_seconds),
             "previous": siblings[index - 1] if index > 0 else None,
             "following": siblings[index + 1] if index + 1 < len(siblings) else None,
-            "notes": selectors.own_notes(request.user).filter(content_key=content.key)[:20] if member else [],
-            "note_form": NoteForm(initial={"content": content.key}),
             "can_manage": selectors.may_manage(request.user, topic),
         }
         return render(request, "study/item_detail.html", context)

@@ -166,3 +166,22 @@ def test_the_api_lists_my_courses_enrols_and_reports_progress(world, login):
     assert lesson["content_key"] == f"lesson:{lesson_id}" and "<h2>" in lesson["body_html"]
     progress = client.get(reverse("school-course-progress", args=[course.pk])).json()
     assert progress["percent"] == 0 and progress["enrolment"]["source"] == "chosen"
+
+
+def test_a_member_takes_a_note_on_a_lesson_from_its_page(world, login):
+    from dangjian.study.models import Note
+
+    course = make_course(world.officer, world.committee)
+    lesson = course.lessons.get()
+    client = login(world.member_user)
+    client.post(reverse("school:course_enrol", args=[course.pk]))
+    page = reverse("school:lesson_detail", args=[lesson.pk])
+    assert 'id="note-box"' in client.get(page).content.decode()
+    answer = client.post(
+        reverse("study:note_create"),
+        {"content": lesson.content_key, "body": "党章是党的根本大法。", "shared": "on", "next": page},
+    )
+    assert answer.status_code == 302 and answer["Location"] == page
+    note = Note.objects.get(content_key=lesson.content_key)
+    assert note.shared and note.body == "党章是党的根本大法。"
+    assert "党章是党的根本大法。" in client.get(page).content.decode()

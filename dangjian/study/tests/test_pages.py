@@ -23,7 +23,7 @@ def test_the_item_page_counts_study_time_with_the_heartbeat(world, study, client
 def test_the_heartbeat_interval_comes_from_settings_only(world, study, client, settings):
     sign_in(client, world.member_user)
     url = reverse("study:item_detail", args=[study.article.pk])
-    assert "data-study-interval" not in client.get(url).content.decode()
+    assert 'data-study-interval="15"' in client.get(url).content.decode()  # the production default
     settings.STUDY_HEARTBEAT_INTERVAL = 1
     assert 'data-study-interval="1"' in client.get(url).content.decode()
 
