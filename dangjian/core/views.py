@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from dangjian.access import classify, scope
 from dangjian.members.models import Member
@@ -19,7 +20,7 @@ from dangjian.orgs import selectors as org_selectors
 @classify.authenticated
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {"own": member_get_own(user), "today": dt.date.today()}
+    context: dict[str, object] = {"own": None, "today": dt.date.today()}
     if scope.has_permission(user, "members.view"):
         members = scope.restrict(Member.objects.active(), user, "members.view")
         context["figures"] = members.aggregate(
@@ -36,9 +37,36 @@ def home(request: HttpRequest) -> HttpResponse:
             branches=Count("id", filter=Q(kind__in=["branch", "joint_branch", "temporary_branch"])),
         )
         context["notice_count"], context["flagged"] = org_selectors.flagged_orgs(user=user)
+    own = member_get_own(user)
+    context["own"] = own
+    if own is not None:
+        context.update(_study_todo(own))
     context["roles"] = sorted({g.get_role_display() for g in scope.user_grants(user)})
     context["news"] = news_selectors.latest(limit=5)  # 党建新鲜事: two indexed queries of five rows
     return render(request, "core/home.html", context)
+
+
+def _study_todo(member: Member) -> dict[str, object]:
+    """A member's study at a glance: required topics and assigned courses not finished (overdue first), the
+    year's 学时 against the requirement and today's points."""
+    from dangjian.points import selectors as points_selectors
+    from dangjian.school import selectors as school_selectors
+    from dangjian.study import selectors as study_selectors
+    from dangjian.studytime import selectors as studytime_selectors
+
+    today = timezone.localdate()
+    topics = [t for t in study_selectors.my_topics(member, today=today) if t.required and not t.done]
+    courses = [
+        c
+        for c in school_selectors.my_courses(member, today).assigned
+        if not (c.enrolment and c.enrolment.completed_at)
+    ]
+    return {
+        "todo_topics": topics[:5],
+        "todo_courses": courses[:5],
+        "my_hours": studytime_selectors.my_hours(member, today.year, today),
+        "points_today": sum(p.earned for p in points_selectors.points_today(member, today)),
+    }
 
 
 @classify.public
