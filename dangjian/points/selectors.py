@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from dangjian.access import scope
@@ -193,19 +194,22 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
         ):
             labels[pk] = short or name
     else:
-        # Every organisation's row in scope (index only), summed up the tree: bounded by the organisations.
-        per_org = dict(rows.values_list("org_id", "points"))
+        # Every organisation's row in scope (index only), summed by the database up the tree: one GROUP BY
+        # per depth at which committees stand. Bounded by the number of organisations, not of members.
         committees = scope.restrict(Org.objects.filter(kind=OrgKind.COMMITTEE), user, "points.view")
         by_path: dict[str, int] = {}
         for pk, path, short, name in committees.values_list("pk", "path", "short_name", "name"):
             by_path[path], labels[pk], totals[pk] = pk, short or name, 0
-        paths = dict(Org.objects.filter(pk__in=list(per_org)).values_list("pk", "path"))
-        for org_id, points in per_org.items():
-            path = paths[org_id]
-            for i in range(Org.steplen, len(path) + 1, Org.steplen):  # the organisation and its ancestors
-                committee = by_path.get(path[:i])
-                if committee is not None:
-                    totals[committee] += points
+        for length in sorted({len(path) for path in by_path}):
+            sums = (
+                rows.annotate(prefix=Substr("org__path", 1, length))
+                .values("prefix")
+                .annotate(t=Sum("points"))
+                .values_list("prefix", "t")
+            )
+            for prefix, points in sums:
+                if prefix in by_path:
+                    totals[by_path[prefix]] += int(points or 0)
     mine_org = me.org_id if me is not None else None
     ordered = sorted(totals.items(), key=lambda kv: (-kv[1], labels[kv[0]]))[:BOARD_LIMIT]
     ranks = rules.competition_ranks([t for _, t in ordered])
