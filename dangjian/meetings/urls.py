@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.AttachmentAddView.as_view(), name="attachment_add"),
     path("<int:pk>/review/", views.MeetingReviewView.as_view(), name="meeting_review"),
     path("<int:pk>/record.docx", views.MeetingDocxView.as_view(), name="meeting_docx"),
+    path("<int:pk>/record.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
     path("<int:pk>/signin.docx", views.SigninSheetView.as_view(), name="signin_docx"),
     path("attendance/<int:pk>/", views.AttendanceUpdateView.as_view(), name="attendance_update"),
     path("plan/<int:pk>/", views.PlanView.as_view(), name="plan"),

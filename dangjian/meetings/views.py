@@ -35,6 +35,7 @@ from dangjian.meetings.models import Attendance, Meeting, MeetingKind, MeetingSt
 from dangjian.orgs.models import Org, OrgKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 def _int(value: Any, default: int, low: int, high: int) -> int:
@@ -49,11 +50,15 @@ def _detail(meeting: Meeting) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("meetings:meeting_detail", args=[meeting.pk]))
 
 
-def _docx(content: bytes, filename: str) -> HttpResponse:
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """An attachment named in Chinese (RFC 6266 ``filename*``) with an ASCII fallback for old clients."""
     from urllib.parse import quote
 
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response = HttpResponse(content, content_type=content_type)
+    ascii_name = "meeting." + filename.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
 
 
@@ -382,22 +387,38 @@ class _DocumentView(ScopedViewMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         meeting = self.get_scoped_object(pk)
-        services.record_download(actor=request.user, meeting=meeting, document=self.document)
         day = meeting.held_on or meeting.planned_on
-        if self.document == "record":
-            return _docx(
-                documents.meeting_record_docx(meeting),
-                f"{meeting.get_kind_display()}会议记录_{day:%Y%m%d}.docx",
-            )
-        return _docx(
-            documents.signin_sheet_docx(meeting), f"{meeting.get_kind_display()}签到表_{day:%Y%m%d}.docx"
-        )
+        kind = meeting.get_kind_display()
+        try:
+            if self.document == "record":
+                response = _download(
+                    documents.meeting_record_docx(meeting), DOCX, f"{kind}会议记录_{day:%Y%m%d}.docx"
+                )
+            elif self.document == "record_pdf":
+                response = _download(
+                    documents.meeting_record_pdf(meeting), PDF, f"{kind}会议记录_{day:%Y%m%d}.pdf"
+                )
+            else:
+                response = _download(
+                    documents.signin_sheet_docx(meeting), DOCX, f"{kind}签到表_{day:%Y%m%d}.docx"
+                )
+        except BusinessError as exc:  # e.g. the server has no Chinese font for the PDF
+            messages.error(request, exc.message)
+            return _detail(meeting)
+        services.record_download(actor=request.user, meeting=meeting, document=self.document)
+        return response
 
 
 class MeetingDocxView(_DocumentView):
     """The standard 会议记录 as Word (audited: it carries members' names)."""
 
     document = "record"
+
+
+class MeetingPdfView(_DocumentView):
+    """The standard 会议记录 as PDF with the Chinese font embedded (audited like the Word one)."""
+
+    document = "record_pdf"
 
 
 class SigninSheetView(_DocumentView):

@@ -58,6 +58,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "meetings:attachment_add": html(ORG_WORKERS, ok=405),
     "meetings:meeting_review": html(("officer",), ok=405),
     "meetings:meeting_docx": html(A, secretary_b=404),  # an audited download
+    "meetings:meeting_pdf": html(A, secretary_b=404),  # audited like the Word record
     "meetings:signin_docx": html(A, secretary_b=404),
     "meetings:attendance_update": html(ORG_WORKERS, ok=405),
     "meetings:plan": html(A, secretary_b=404),
@@ -94,6 +95,7 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "meetings:attachment_add": _pk,
     "meetings:meeting_review": _pk,
     "meetings:meeting_docx": _pk,
+    "meetings:meeting_pdf": _pk,
     "meetings:signin_docx": _pk,
     "meetings:attendance_update": lambda w: {"pk": _attendance(w).pk},
     "meetings:plan": lambda w: {"pk": w.branch_a.pk},
