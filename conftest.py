@@ -229,7 +229,7 @@ _SNAPSHOT_MODELS = (
     "points.PointAdjustment",
 )
 # Every model of these apps is snapshotted too (their models need not be listed one by one).
-_SNAPSHOT_APPS = ("studytime", "study", "school", "news", "meetings")
+_SNAPSHOT_APPS = ("studytime", "study", "school", "news", "meetings", "appraisal")
 
 
 def take_snapshot() -> dict[str, list[dict[str, Any]]]:

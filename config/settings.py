@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dangjian.school",
     "dangjian.news",
     "dangjian.meetings",
+    "dangjian.appraisal",
 ]
 
 MIDDLEWARE = [

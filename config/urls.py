@@ -13,6 +13,7 @@ urlpatterns = [
     path("school/", include("dangjian.school.urls")),
     path("news/", include("dangjian.news.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
+    path("appraisal/", include("dangjian.appraisal.urls")),
     path("access/", include("dangjian.access.urls")),
     path("audit/", include("dangjian.audit.urls")),
     path("api/", include("dangjian.core.api_urls")),

@@ -52,6 +52,7 @@ urlpatterns = [
     path("v1/", include("dangjian.school.api.urls")),
     path("v1/", include("dangjian.news.api.urls")),
     path("v1/", include("dangjian.meetings.api.urls")),
+    path("v1/", include("dangjian.appraisal.api.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="schema"), name="swagger-ui"),
