@@ -3,8 +3,8 @@
 Random requests to every operation of /api/schema/, sent by a branch secretary and by a committee officer
 with their personal API tokens, never get a server error and answer as the schema describes (response
 bodies and content types as documented). After the fuzzing, every operation on an object outside the
-identity's scope still answers 404 (or 403 for a write the role may not make anywhere) and changes
-nothing.
+identity's scope still answers 404 (or 403 for a write the role may not make anywhere, or for a read of a
+resource the role may not read anywhere, such as the 系统管理员's news feeds) and changes nothing.
 
 How it runs:
 - In process: the schema is loaded from the WSGI application (``schemathesis.openapi.from_wsgi``) and
@@ -122,7 +122,170 @@ def _meeting_attendance(org: Org, member: Member) -> int:
     return Attendance.objects.create(meeting_id=_meeting(org, member), member=member).pk
 
 
+def _staff(role: str, at: Org) -> Any:
+    """A user holding ``role`` at ``at``, who makes objects through the services (never one of the fuzzing
+    personas, whose scope stays as the world fixture sets it)."""
+    from conftest import make_user
+    from dangjian.access import services as access_services
+    from dangjian.accounts.models import User
+
+    username = f"maker-{role}-{at.pk}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = make_user(username)
+        access_services.grant_create(actor=None, user=user, role=role, org=at, bootstrap=True)
+    return user
+
+
+def _publisher(org: Org) -> Any:
+    """宣传委员 of ``org``: study.manage and news.publish there."""
+    return _staff("publicity_officer", org)
+
+
+def _reviewer(org: Org) -> Any:
+    """宣传委员 of the level above: reviews the news of ``org``."""
+    return _staff("publicity_officer", Org.objects.get(path=org.path[: -Org.steplen]))
+
+
+def _study_topic(org: Org, member: Member) -> Any:
+    """A published 学习专题 of ``org`` with one article, assigned to ``org`` (cached on the org object)."""
+    if not hasattr(org, "schemathesis_topic"):
+        from dangjian.study import services
+
+        actor = _publisher(org)
+        topic = services.topic_create(actor=actor, org=org, title="学习党章")
+        services.item_add_article(actor=actor, topic=topic, title="党章总纲", body="<p>学习党章。</p>")
+        services.assignment_add(
+            actor=actor, topic=topic, org=org, include_subtree=True, required=False, deadline=None
+        )
+        org.schemathesis_topic = services.topic_publish(actor=actor, topic=topic)  # type: ignore[attr-defined]
+    return org.schemathesis_topic  # type: ignore[attr-defined]
+
+
+def _study_item(org: Org, member: Member) -> int:
+    return _study_topic(org, member).items.get().pk
+
+
+def _study_assignment(org: Org, member: Member) -> int:
+    return _study_topic(org, member).assignments.get().pk
+
+
+def _study_note(shared: bool) -> Callable[[Org, Member], int]:
+    def make(org: Org, member: Member) -> int:
+        from dangjian.study.models import Note
+
+        item = _study_topic(org, member).items.get()
+        return Note.objects.create(  # the member may have no account to write it through the service
+            member=member,
+            branch=org,
+            content_key=f"topic_item:{item.pk}",
+            content_title=item.title,
+            body="学习体会",
+            shared=shared,
+        ).pk
+
+    return make
+
+
+def _school_course(org: Org, member: Member) -> Any:
+    """A published elective of ``org`` with one article lesson (cached on the org object)."""
+    if not hasattr(org, "schemathesis_course"):
+        from dangjian.school.testing import make_course
+
+        org.schemathesis_course = make_course(_publisher(org), org)  # type: ignore[attr-defined]
+    return org.schemathesis_course  # type: ignore[attr-defined]
+
+
+def _school_lesson(org: Org, member: Member) -> int:
+    return _school_course(org, member).lessons.get().pk
+
+
+def _school_enrolment(org: Org, member: Member) -> int:
+    """``member`` joined the course and completed it (so it has a certificate)."""
+    from dangjian.school.models import Enrolment, EnrolmentSource
+    from dangjian.school.testing import complete
+
+    course = _school_course(org, member)
+    Enrolment.objects.create(course=course, member=member, source=EnrolmentSource.CHOSEN)
+    return complete(member, course).pk
+
+
+def _news_post(state: str) -> Callable[[Org, Member], int]:
+    """A post of ``org`` by its publisher: submitted for review (``pending``) or published and then taken
+    down (``withdrawn``: in nobody's published news)."""
+
+    def make(org: Org, member: Member) -> int:
+        from dangjian.news import services
+
+        publisher = _publisher(org)
+        post = services.post_create(
+            actor=publisher,
+            org=org,
+            title="主题党日活动",
+            body="参观纪念馆。",
+            happened_on=dt.date(2026, 3, 2),
+        )
+        post = services.post_submit(actor=publisher, post=post)
+        if state == "withdrawn":
+            post = services.post_approve(actor=_reviewer(org), post=post)
+            post = services.post_withdraw(actor=publisher, post=post, reason="信息有误")
+        return post.pk
+
+    return make
+
+
+def _news_feed(org: Org, member: Member) -> Any:
+    """资讯源 are configuration (no organisation): the 系统管理员's alone (cached on the org object)."""
+    if not hasattr(org, "schemathesis_feed"):
+        from dangjian.news.models import Feed
+
+        org.schemathesis_feed = Feed.objects.create(  # type: ignore[attr-defined]
+            name=f"权威发布{org.pk}", url=f"http://mirror.intranet.example/{org.pk}.xml"
+        )
+    return org.schemathesis_feed  # type: ignore[attr-defined]
+
+
+def _news_feed_item(org: Org, member: Member) -> int:
+    from dangjian.news.models import FeedItem
+
+    return FeedItem.objects.create(
+        feed=_news_feed(org, member),
+        dedup_key=f"schemathesis-{org.pk}",
+        link=f"http://mirror.intranet.example/news/{org.pk}.html",
+        title="中共中央政治局召开会议",
+        content_hash=f"hash-{org.pk}",
+        published_at=dt.datetime(2026, 3, 1, 2, 30, tzinfo=dt.UTC),
+        fetched_at=dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC),
+    ).pk
+
+
+def _news_fetch_job(org: Org, member: Member) -> int:
+    from dangjian.accounts.models import User
+    from dangjian.core.jobs import job_create
+    from dangjian.news import services
+
+    admin = User.objects.get(username="sysadmin")
+    return job_create(kind=services.FETCH_JOB_KIND, user=admin, title="抓取资讯：权威发布").pk
+
+
 OBJECTS: dict[str, Callable[[Org, Member], int]] = {
+    "/api/v1/study/topics/": lambda org, member: _study_topic(org, member).pk,
+    "/api/v1/study/items/": _study_item,
+    "/api/v1/study/manage/topics/": lambda org, member: _study_topic(org, member).pk,
+    "/api/v1/study/manage/items/": _study_item,
+    "/api/v1/study/manage/assignments/": _study_assignment,
+    "/api/v1/study/stats/topics/": lambda org, member: _study_topic(org, member).pk,
+    "/api/v1/study/notes/": _study_note(shared=False),
+    "/api/v1/study/shared-notes/": _study_note(shared=True),
+    "/api/v1/school/courses/": lambda org, member: _school_course(org, member).pk,
+    "/api/v1/school/lessons/": _school_lesson,
+    "/api/v1/school/enrolments/": _school_enrolment,
+    "/api/v1/news/posts/": _news_post("pending"),
+    "/api/v1/news/reviews/": _news_post("pending"),
+    "/api/v1/news/published/": _news_post("withdrawn"),
+    "/api/v1/news/feeds/": lambda org, member: _news_feed(org, member).pk,
+    "/api/v1/news/feed-items/": _news_feed_item,
+    "/api/v1/news/fetch-jobs/": _news_fetch_job,
     "/api/v1/meetings/meetings/": _meeting,
     "/api/v1/meetings/attendances/": _meeting_attendance,
     "/api/v1/points/adjustments/": _point_adjustment,
@@ -167,27 +330,34 @@ def fuzz(operation: Any, headers: dict[str, str], statuses: collections.Counter[
                 raise  # only invalid input may be impossible: everything of the operation is fixed
 
 
-def assert_objects_outside_scope_are_not_found(schema: Any, key: str, org: Org, snapshot: Any) -> None:
+def assert_objects_outside_scope_are_not_found(
+    schema: Any, key: str, org: Org, snapshot: Any, in_scope: dict[str, int]
+) -> None:
     """Every ``{id}`` operation on objects of ``org`` answers 404 (403 for a write the role may make
-    nowhere) through the token, and changes nothing."""
+    nowhere, or for a read the role may make nowhere: the same read of the object in scope is refused too)
+    through the token, and changes nothing."""
     ids = objects_in(org, Member.objects.filter(org=org).first(), schema)
     client, auth = Client(), {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+    def url(operation: Any, pk: int) -> str:
+        return operation.path.replace("{id}", str(pk)).replace("{kind}", "suspend")
+
     before = snapshot()
     wrong = []
     for operation in operations(schema):
         if "{id}" not in operation.path:
             continue
-        url = operation.path.replace("{id}", str(ids[collection(operation.path)])).replace(
-            "{kind}", "suspend"
-        )
-        method = operation.method.lower()
+        method, path = operation.method.lower(), url(operation, ids[collection(operation.path)])
         if method == "get":
-            response, expected = client.get(url, **auth), (404,)
+            response, expected = client.get(path, **auth), (404,)
+            if response.status_code == 403:  # allowed only if the role reads this resource nowhere
+                mine = client.get(url(operation, in_scope[collection(operation.path)]), **auth)
+                expected = (404, 403) if mine.status_code == 403 else expected
         else:
-            response = getattr(client, method)(url, {}, content_type="application/json", **auth)
+            response = getattr(client, method)(path, {}, content_type="application/json", **auth)
             expected = (403, 404)
         if response.status_code not in expected:
-            wrong.append(f"{method.upper()} {url}: {response.status_code}")
+            wrong.append(f"{method.upper()} {path}: {response.status_code}")
     assert not wrong, f"objects of {org} within reach: {wrong}"
     assert snapshot() == before
 
@@ -214,7 +384,7 @@ def test_random_api_requests_never_fail_match_the_schema_and_leave_other_branche
     assert not failures, "\n\n".join(failures)
     # The token authenticated the cases: successes and validation errors, never 401.
     assert statuses[200] + statuses[201] > 0 and statuses[400] > 0 and statuses[401] == 0, statuses
-    assert_objects_outside_scope_are_not_found(api_schema, key, getattr(world, outside), snapshot)
+    assert_objects_outside_scope_are_not_found(api_schema, key, getattr(world, outside), snapshot, in_scope)
 
 
 @pytest.mark.parametrize(

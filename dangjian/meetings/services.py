@@ -49,6 +49,9 @@ MEETING_FIELDS = (
     "minutes",
     "decisions",
 )
+# The years a meeting may be dated in (those the plan and compliance pages accept): a typo such as 0272
+# is refused rather than stored.
+YEARS = (2000, 2100)
 COMMITTEE_TITLES = (
     "secretary",
     "deputy_secretary",
@@ -112,6 +115,9 @@ def _check_meeting_fields(org: Org, data: dict[str, Any]) -> None:
     elif group is not None:
         raise BusinessError("meetings.bad_group", "只有党小组会需要选择党小组")
     starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+    for value in (data.get("planned_on"), starts_at, ends_at):
+        if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+            raise BusinessError("meetings.bad_date", f"会议日期须在 {YEARS[0]} 年至 {YEARS[1]} 年之间")
     if starts_at and ends_at and ends_at <= starts_at:
         raise BusinessError("meetings.bad_time", "结束时间须晚于开始时间")
     for role in ("host", "recorder"):
@@ -293,6 +299,10 @@ def meeting_update(*, actor: Any, meeting: Meeting, **data: Any) -> Meeting:
     _check_meeting_fields(meeting.org, merged)
     if meeting.is_held and data.get("kind", meeting.kind) != meeting.kind:
         raise BusinessError("meetings.kind_fixed", "已召开会议的类型不能修改")
+    if "planned_on" in data and data["planned_on"] is None:  # cleared: the date of the start, as on create
+        if merged["starts_at"] is None:
+            raise BusinessError("meetings.date_required", "请填写计划日期或开始时间")
+        data["planned_on"] = timezone.localdate(merged["starts_at"])
     if "topic" in data:
         data["topic"] = str(data["topic"]).strip()
     changes = audit.diff(meeting, data)

@@ -12,6 +12,13 @@ from dangjian.meetings.models import Attendance, Meeting, MeetingKind, ReviewAct
 
 class AttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     member_name = serializers.CharField(source="member.name", read_only=True)
+    # Declared so the schema allows "" (no reason, not checked in): read_only_fields drops allow_blank.
+    excluded_reason = serializers.ChoiceField(
+        choices=Attendance._meta.get_field("excluded_reason").choices, allow_blank=True, read_only=True
+    )
+    check_in_method = serializers.ChoiceField(
+        choices=Attendance._meta.get_field("check_in_method").choices, allow_blank=True, read_only=True
+    )
     present = serializers.BooleanField(read_only=True)
     state = serializers.CharField(source="state_label", read_only=True)
 
@@ -156,3 +163,11 @@ class BranchComplianceSerializer(serializers.Serializer):  # type: ignore[type-a
     pending = serializers.IntegerField()
     rate = serializers.IntegerField(allow_null=True)
     periods = PeriodSerializer(many=True)
+
+
+class CompliancePageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One page of 50 branches."""
+
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    results = BranchComplianceSerializer(many=True)

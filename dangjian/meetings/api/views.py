@@ -26,6 +26,7 @@ from dangjian.meetings.api.serializers import (
     BranchComplianceSerializer,
     CancelSerializer,
     CheckInSerializer,
+    CompliancePageSerializer,
     MeetingDetailSerializer,
     MeetingSerializer,
     MeetingWriteSerializer,
@@ -238,7 +239,7 @@ class ComplianceView(APIView):
             OpenApiParameter("org", int),
             OpenApiParameter("page", int),
         ],
-        responses=BranchComplianceSerializer(many=True),
+        responses=CompliancePageSerializer,
     )
     def get(self, request: Request) -> Response:
         today = timezone.localdate()

@@ -22,6 +22,15 @@ class NewsEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
     link = serializers.CharField(source="url", allow_blank=True)
 
 
+class NewsEntryPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One page of the merged list (the API's page-number pagination)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = NewsEntrySerializer(many=True)
+
+
 class PhotoSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = serializers.SerializerMethodField()
     width = serializers.IntegerField(source="file.width", allow_null=True)

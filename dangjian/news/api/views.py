@@ -27,6 +27,7 @@ from dangjian.news.api.serializers import (
     FeedSerializer,
     FeedWriteSerializer,
     JobSerializer,
+    NewsEntryPageSerializer,
     NewsEntrySerializer,
     PhotoSerializer,
     PhotoUploadSerializer,
@@ -48,7 +49,7 @@ class NewsItemListView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("kind", str, enum=["feed", "post"])],
-        responses=NewsEntrySerializer(many=True),
+        responses=NewsEntryPageSerializer,
     )
     def get(self, request: Request) -> Response:
         qs = selectors.latest_queryset(kind=request.query_params.get("kind", ""))
@@ -121,11 +122,10 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @extend_schema(request=ReasonSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
+        post = self._mine(pk)  # out of scope: 404 before any validation
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        post = services.post_withdraw(
-            actor=request.user, post=self._mine(pk), reason=s.validated_data["reason"]
-        )
+        post = services.post_withdraw(actor=request.user, post=post, reason=s.validated_data["reason"])
         return self._out(post)
 
     @extend_schema(
@@ -181,20 +181,20 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @extend_schema(request=ReasonSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_post(self, request: Request, pk: str) -> Response:
+        post = self._one(pk)  # out of scope: 404 before any validation
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._out(
-            services.post_return(actor=request.user, post=self._one(pk), reason=s.validated_data["reason"])
+            services.post_return(actor=request.user, post=post, reason=s.validated_data["reason"])
         )
 
     @extend_schema(request=ReasonSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
+        post = self._one(pk)  # out of scope: 404 before any validation
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        post = services.post_withdraw(
-            actor=request.user, post=self._one(pk), reason=s.validated_data["reason"]
-        )
+        post = services.post_withdraw(actor=request.user, post=post, reason=s.validated_data["reason"])
         return self._out(post)
 
 

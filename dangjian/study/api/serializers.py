@@ -95,8 +95,8 @@ class ItemUpdateSerializer(serializers.Serializer[Any]):
 
 
 class AssignmentSerializer(serializers.ModelSerializer[TopicAssignment]):
-    org_name = serializers.CharField(source="org.label", read_only=True, default=None)
-    member_name = serializers.CharField(source="member.name", read_only=True, default=None)
+    org_name = serializers.CharField(source="org.label", read_only=True, default=None, allow_null=True)
+    member_name = serializers.CharField(source="member.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = TopicAssignment
@@ -164,6 +164,10 @@ class NoteWriteSerializer(serializers.Serializer[Any]):
 class NoteUpdateSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=5000, required=False)
     shared = serializers.BooleanField(required=False)
+
+
+class MyStudySerializer(serializers.Serializer[Any]):
+    results = MyTopicSerializer(many=True)
 
 
 class CommentSerializer(serializers.ModelSerializer[NoteComment]):

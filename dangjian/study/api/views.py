@@ -33,6 +33,7 @@ from dangjian.study.api.serializers import (
     ItemUpdateSerializer,
     ItemWriteSerializer,
     ManagedTopicSerializer,
+    MyStudySerializer,
     MyTopicSerializer,
     NoteSerializer,
     NoteUpdateSerializer,
@@ -63,7 +64,7 @@ class MyStudyView(APIView):
     access = classify.AUTHENTICATED
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=MyTopicSerializer(many=True))
+    @extend_schema(responses=MyStudySerializer)
     def get(self, request: Request) -> Response:
         member = selectors.member_of(request.user)
         rows = selectors.my_topics(member) if member is not None else []
@@ -337,8 +338,8 @@ class SharedNoteViewSet(
         return Response({"liked": liked})
 
     @extend_schema(methods=["GET"], request=None, responses=CommentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=CommentWriteSerializer, responses=CommentSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["POST"], request=CommentWriteSerializer, responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # every comment, unpaginated
     def comments(self, request: Request, pk: str) -> Response:
         note = self.get_object()
         if request.method == "GET":
