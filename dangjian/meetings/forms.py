@@ -127,6 +127,16 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label="取消原因", max_length=200, widget=forms.TextInput(attrs=_TEXT))
 
 
+class ReviseForm(forms.Form):
+    reason = forms.CharField(
+        label="修订原因",
+        max_length=500,
+        widget=forms.TextInput(
+            attrs={**_TEXT, "placeholder": "修订原因，如：补充遗漏的决定事项", "aria-label": "修订原因"}
+        ),
+    )
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label="照片、视频或文档", widget=forms.ClearableFileInput(attrs=_TEXT))
     caption = forms.CharField(

@@ -28,12 +28,13 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-# Allowed status changes, enforced by meetings.services. A reviewed record is locked.
+# Allowed status changes, enforced by meetings.services. A reviewed record is locked; only a revision
+# (``meeting_revise``: the reviewed version is kept as a MeetingVersion) reopens it as the next version.
 TRANSITIONS: dict[str, frozenset[str]] = {
     MeetingStatus.PLANNED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
     MeetingStatus.HELD: frozenset({MeetingStatus.RETURNED, MeetingStatus.REVIEWED}),
     MeetingStatus.RETURNED: frozenset({MeetingStatus.HELD}),
-    MeetingStatus.REVIEWED: frozenset(),
+    MeetingStatus.REVIEWED: frozenset({MeetingStatus.HELD}),
     MeetingStatus.CANCELLED: frozenset(),
 }
 HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.RETURNED, MeetingStatus.REVIEWED)
@@ -47,7 +48,8 @@ class Meeting(models.Model):
     after that period ended is late (补开). ``held_on`` is set when the record is completed. Attendance is
     taken on the members' phones by a code word or an on-site QR code (``check_in_code`` / ``check_in_token``,
     random, only valid while ``check_in_open``). Written only by ``meetings.services``; reviewed records are
-    locked.
+    locked; a revision keeps the reviewed content as a ``MeetingVersion`` and reopens the record as the next
+    ``version``, which is reviewed again.
     """
 
     org = models.ForeignKey(
@@ -89,6 +91,7 @@ class Meeting(models.Model):
     check_in_token = models.CharField("签到码", max_length=64, blank=True, db_index=True)
     check_in_open = models.BooleanField("签到中", default=False)
     review_note = models.TextField("审阅意见", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="审阅人",
@@ -228,12 +231,13 @@ class ReviewAction(models.TextChoices):
 
 class MeetingReview(models.Model):
     """One step of the review by the level above: a comment, a return for correction, or the approval that
-    locks the record."""
+    locks the record; ``version`` is the version of the record it was about."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="reviews"
     )
     action = models.CharField("审阅操作", max_length=20, choices=ReviewAction.choices)
+    version = models.PositiveIntegerField("记录版本", default=1)
     comment = models.TextField("意见", blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="审阅人", null=True, on_delete=models.PROTECT, related_name="+"
@@ -249,3 +253,34 @@ class MeetingReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.meeting_id}"
+
+
+class MeetingVersion(models.Model):
+    """A reviewed version of a meeting record, kept when the record is revised after review (修订).
+
+    ``snapshot`` holds the record as it was reviewed: its fields (topic, time, place, host, recorder, minutes,
+    decisions …), the review (who, when, the note) and the attendance (figures and each member's line).
+    Written only by ``meetings.services.meeting_revise``; never changed afterwards.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField("版本号")
+    snapshot = models.JSONField("记录内容")
+    reason = models.CharField("修订原因", max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修订人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("修订时间", auto_now_add=True)
+
+    scope_org_field = "meeting__org"
+
+    class Meta:
+        verbose_name = "会议记录版本"
+        verbose_name_plural = verbose_name
+        ordering = ["meeting_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="meetings_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} 第{self.number}版"

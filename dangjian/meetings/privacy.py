@@ -29,6 +29,7 @@ INVENTORY: dict[str, dict[str, str]] = {
         "check_in_token": _I,
         "check_in_open": _I,
         "review_note": _PE,
+        "version": _I,
         "reviewed_by": _I,
         "reviewed_at": _I,
         "created_by": _I,
@@ -58,8 +59,18 @@ INVENTORY: dict[str, dict[str, str]] = {
         "id": _I,
         "meeting": _I,
         "action": _I,
+        "version": _I,
         "comment": _PE,
         "actor": _I,
+        "created_at": _I,
+    },
+    "meetings.meetingversion": {
+        "id": _I,
+        "meeting": _I,
+        "number": _I,
+        "snapshot": _S,  # the record as reviewed, with each member's line (leave and exclusion reasons)
+        "reason": _I,
+        "created_by": _I,
         "created_at": _I,
     },
 }

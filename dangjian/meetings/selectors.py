@@ -89,6 +89,54 @@ def attendance_summary(meeting: Meeting) -> AttendanceSummary:
     return s
 
 
+def record_snapshot(meeting: Meeting) -> dict[str, Any]:
+    """The record as it stands, as plain JSON (kept as a ``MeetingVersion`` when a reviewed record is
+    revised): its fields, the review, and the attendance figures with each member's line."""
+
+    def when(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    s = attendance_summary(meeting)
+    reviewer = meeting.reviewed_by
+    return {
+        "version": meeting.version,
+        "kind": meeting.kind,
+        "kind_label": meeting.get_kind_display(),
+        "topic": meeting.topic,
+        "org": meeting.org.label,
+        "group": meeting.group.label if meeting.group else "",
+        "planned_on": when(meeting.planned_on),
+        "held_on": when(meeting.held_on),
+        "starts_at": when(meeting.starts_at),
+        "ends_at": when(meeting.ends_at),
+        "place": meeting.place_label,
+        "host": meeting.host.name if meeting.host else "",
+        "recorder": meeting.recorder.name if meeting.recorder else "",
+        "minutes": meeting.minutes,
+        "decisions": meeting.decisions,
+        "review_note": meeting.review_note,
+        "reviewed_by": (getattr(reviewer, "display_name", "") or str(reviewer)) if reviewer else "",
+        "reviewed_at": when(meeting.reviewed_at),
+        "attendance": {
+            "expected": s.expected,
+            "present": s.present,
+            "on_leave": len(s.on_leave),
+            "absent": len(s.absent),
+            "late": len(s.late),
+            "excluded": len(s.excluded),
+            "rows": [
+                {
+                    "member": a.member_id,
+                    "name": a.member.name,
+                    "state": a.state_label,
+                    "checked_in_at": when(a.checked_in_at),
+                }
+                for a in s.rows
+            ],
+        },
+    }
+
+
 # --------------------------------------------------------------------------------------------------------
 # Calendar
 

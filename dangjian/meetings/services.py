@@ -28,6 +28,7 @@ from dangjian.meetings.models import (
     MeetingKind,
     MeetingReview,
     MeetingStatus,
+    MeetingVersion,
     ReviewAction,
 )
 from dangjian.members.choices import MemberStatus, Standing
@@ -365,6 +366,7 @@ def meeting_record(*, actor: Any, meeting: Meeting, minutes: str, decisions: str
         raise BusinessError("meetings.not_started", "会议尚未开始，不能记为已召开")
     if not minutes.strip():
         raise BusinessError("meetings.minutes_required", "请填写会议记录")
+    _require_editable(meeting)  # a reviewed record changes only through a revision (meeting_revise)
     old = _transition(meeting, MeetingStatus.HELD)
     if not meeting.attendances.exists():
         _sync_attendees(meeting)
@@ -595,7 +597,10 @@ def meeting_review(*, actor: Any, meeting: Meeting, action: str, comment: str = 
     elif not comment:
         raise BusinessError("meetings.comment_required", "请填写批注内容")
     meeting.save()
-    review = MeetingReview.objects.create(meeting=meeting, action=action, comment=comment, actor=actor)
+    review = MeetingReview.objects.create(
+        meeting=meeting, action=action, comment=comment, actor=actor, version=meeting.version
+    )
+    changes["version"] = meeting.version
     audit.record(
         actor=actor,
         action="meetings.meeting.review",
@@ -604,6 +609,54 @@ def meeting_review(*, actor: Any, meeting: Meeting, action: str, comment: str = 
         changes=changes,
     )
     return review
+
+
+@transaction.atomic
+def meeting_revise(*, actor: Any, meeting: Meeting, reason: str) -> MeetingVersion:
+    """Start a revision of a reviewed (locked) record: the reviewed content is kept, unchanged, as a
+    ``MeetingVersion`` (number, the record's fields, the review and the attendance, who, when, why), and the
+    record reopens as the next version (status 已召开), to be corrected and reviewed again; the approval then
+    applies to the new version. Audit: meetings.meeting.revise."""
+    from dangjian.meetings.selectors import record_snapshot
+
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("org", "group", "host", "recorder", "reviewed_by")
+        .get(pk=meeting.pk)
+    )
+    _require(actor, "meetings.change", meeting.org)
+    if meeting.status != MeetingStatus.REVIEWED:
+        raise BusinessError(
+            "meetings.not_reviewed", "只有已审阅（锁定）的会议记录需要修订，当前记录可直接修改"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise BusinessError("meetings.reason_required", "请填写修订原因")
+    if len(reason) > 500:
+        raise BusinessError("meetings.reason_too_long", "修订原因不能超过500字")
+    version = MeetingVersion.objects.create(
+        meeting=meeting,
+        number=meeting.version,
+        snapshot=record_snapshot(meeting),
+        reason=reason,
+        created_by=actor,
+    )
+    old = _transition(meeting, MeetingStatus.HELD)
+    meeting.version += 1
+    meeting.reviewed_by, meeting.reviewed_at, meeting.review_note = None, None, ""
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action="meetings.meeting.revise",
+        target=meeting,
+        org_path=meeting.org.path,
+        changes={
+            "status": [old, meeting.status],
+            "version": [version.number, meeting.version],
+            "reason": reason,
+        },
+    )
+    return version
 
 
 def record_download(*, actor: Any, meeting: Meeting, document: str) -> None:

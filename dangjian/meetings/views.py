@@ -30,6 +30,7 @@ from dangjian.meetings.forms import (
     PlanForm,
     RecordForm,
     ReviewForm,
+    ReviseForm,
 )
 from dangjian.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from dangjian.orgs.models import Org, OrgKind
@@ -165,6 +166,9 @@ class MeetingDetailView(ScopedViewMixin, View):
             ],
             "attachments": meeting.attachments.select_related("file"),
             "reviews": meeting.reviews.select_related("actor"),
+            "versions": meeting.versions.select_related("created_by").order_by("-number"),
+            "can_revise": can_change and meeting.is_locked,
+            "revise_form": ReviseForm(),
             "can_change": can_change and not meeting.is_locked and meeting.status != MeetingStatus.CANCELLED,
             "can_review": can_review,
             "review_form": ReviewForm(),
@@ -334,6 +338,48 @@ class MeetingReviewView(_MeetingAction):
         if not form.is_valid():
             raise BusinessError("meetings.bad_action", "请选择审阅操作")
         services.meeting_review(actor=self.request.user, meeting=meeting, **form.cleaned_data)
+
+
+class MeetingReviseView(_MeetingAction):
+    """Start a revision of a reviewed record: the reviewed version is kept and the record reopens."""
+
+    success = "已开始修订：原审阅版本已保存，修改后请提交上级重新审阅"
+
+    def perform(self, meeting: Meeting) -> None:
+        form = ReviseForm(self.request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.meeting_revise(actor=self.request.user, meeting=meeting, reason=reason)
+
+
+class MeetingVersionView(ScopedViewMixin, View):
+    """One earlier (reviewed) version of a record, read-only."""
+
+    model = Meeting
+    permission = "meetings.view"
+
+    def base_queryset(self) -> Any:
+        return Meeting.objects.select_related("org")
+
+    def get(self, request: HttpRequest, pk: int, number: int) -> HttpResponse:
+        meeting = self.get_scoped_object(pk)
+        version = meeting.versions.select_related("created_by").filter(number=number).first()
+        if version is None:
+            raise Http404
+        snap = version.snapshot
+
+        def local(key: str, fmt: str) -> str:
+            value = snap.get(key)
+            return f"{timezone.localtime(dt.datetime.fromisoformat(value)):{fmt}}" if value else ""
+
+        context = {
+            "meeting": meeting,
+            "version": version,
+            "s": snap,
+            "starts": local("starts_at", "%Y-%m-%d %H:%M"),
+            "ends": local("ends_at", "%H:%M"),
+            "reviewed_at": local("reviewed_at", "%Y-%m-%d %H:%M"),
+        }
+        return render(request, "meetings/meeting_version.html", context)
 
 
 class CheckinScreenView(ScopedViewMixin, View):

@@ -37,6 +37,28 @@ def _meeting(w: SimpleNamespace) -> Any:
     return meeting
 
 
+def _version(w: SimpleNamespace) -> dict[str, Any]:
+    """A 党课 of branch_a recorded by secretary_a, approved by the officer and revised: its version 1."""
+    from django.utils import timezone
+
+    from dangjian.meetings import services
+    from dangjian.meetings.models import Meeting
+
+    meeting = Meeting.objects.filter(org=w.branch_a, topic="合同测试修订的会议").first()
+    if meeting is None:
+        meeting = services.meeting_create(
+            actor=w.secretary_a,
+            org=w.branch_a,
+            kind="lecture",
+            topic="合同测试修订的会议",
+            starts_at=timezone.now() - dt.timedelta(hours=2),
+        )
+        services.meeting_record(actor=w.secretary_a, meeting=meeting, minutes="一、学习")
+        services.meeting_review(actor=w.officer, meeting=meeting, action="approve")
+        services.meeting_revise(actor=w.secretary_a, meeting=meeting, reason="补充决定")
+    return {"pk": meeting.pk, "number": 1}
+
+
 def _attendance(w: SimpleNamespace) -> Any:
     return _meeting(w).attendances.get(member=w.member)
 
@@ -57,6 +79,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "meetings:checkin_screen": html(A, secretary_b=404),
     "meetings:attachment_add": html(ORG_WORKERS, ok=405),
     "meetings:meeting_review": html(("officer",), ok=405),
+    "meetings:meeting_revise": html(ORG_WORKERS, ok=405),
+    "meetings:meeting_version": html(A, secretary_b=404),  # an earlier version, read-only
     "meetings:meeting_docx": html(A, secretary_b=404),  # an audited download
     "meetings:meeting_pdf": html(A, secretary_b=404),  # audited like the Word record
     "meetings:signin_docx": html(A, secretary_b=404),
@@ -79,6 +103,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "meeting-checkin-close": api(ORG_WORKERS, ok=405),
     "meeting-record": api(ORG_WORKERS, ok=405),
     "meeting-review": api(ORG_WORKERS, ok=405),
+    "meeting-revise": api(ORG_WORKERS, ok=405),
     "meeting-attendance-list": api(NOT_ADMINS),  # own lines without a grant
     "meeting-attendance-detail": api((*A, "member_user"), secretary_b=404, outsider=404),
 }
@@ -94,6 +119,8 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "meetings:checkin_screen": _pk,
     "meetings:attachment_add": _pk,
     "meetings:meeting_review": _pk,
+    "meetings:meeting_revise": _pk,
+    "meetings:meeting_version": _version,
     "meetings:meeting_docx": _pk,
     "meetings:meeting_pdf": _pk,
     "meetings:signin_docx": _pk,
@@ -108,6 +135,7 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "meeting-checkin-close": _pk,
     "meeting-record": _pk,
     "meeting-review": _pk,
+    "meeting-revise": _pk,
     "meeting-attendance-detail": lambda w: {"pk": _attendance(w).pk},
 }
 
@@ -125,6 +153,7 @@ WRITES: dict[str, Write] = {
     "meetings:checkin_close": Write("post", A, lambda w: {}),
     "meetings:attachment_add": Write("post", A, lambda w: {"caption": "合影"}),
     "meetings:meeting_review": Write("post", ("officer",), lambda w: {"action": "comment", "comment": "好"}),
+    "meetings:meeting_revise": Write("post", A, lambda w: {"reason": "补充决定"}),
     "meetings:attendance_update": Write("post", A, lambda w: {f"a{_attendance(w).pk}-present": "on"}),
     "meetings:plan_generate": Write("post", A, lambda w: {"year": 2026, "months": [5]}),
     "meetings:my_meetings": Write("post", NOT_ADMINS, lambda w: {"code": "123456"}),
@@ -138,5 +167,6 @@ WRITES: dict[str, Write] = {
     "meeting-checkin-close": Write("post", A, lambda w: {}),
     "meeting-record": Write("post", A, lambda w: {"minutes": "一、学习"}),
     "meeting-review": Write("post", ("officer",), lambda w: {"action": "comment", "comment": "好"}),
+    "meeting-revise": Write("post", A, lambda w: {"reason": "补充决定"}),
     "meeting-attendance-detail": Write("patch", A, lambda w: {"present": True}),
 }

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from dangjian.meetings import rules
-from dangjian.meetings.models import Attendance, Meeting, MeetingKind, ReviewAction
+from dangjian.meetings.models import Attendance, Meeting, MeetingKind, MeetingVersion, ReviewAction
 
 
 class AttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -66,6 +66,7 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "status",
             "status_label",
             "held_on",
+            "version",
             "check_in_open",
             "review_note",
             "reviewed_at",
@@ -75,11 +76,23 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         read_only_fields = fields
 
 
+class MeetingVersionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An earlier, reviewed version of the record (kept when it was revised), with its content."""
+
+    created_by_name = serializers.CharField(source="created_by.display_name", read_only=True, default="")
+
+    class Meta:
+        model = MeetingVersion
+        fields = ["number", "reason", "created_by_name", "created_at", "snapshot"]
+        read_only_fields = fields
+
+
 class MeetingDetailSerializer(MeetingSerializer):
     attendances = AttendanceSerializer(many=True, read_only=True)
+    versions = MeetingVersionSerializer(many=True, read_only=True)
 
     class Meta(MeetingSerializer.Meta):
-        fields = [*MeetingSerializer.Meta.fields, "minutes", "decisions", "attendances"]
+        fields = [*MeetingSerializer.Meta.fields, "minutes", "decisions", "attendances", "versions"]
         read_only_fields = fields
 
 
@@ -108,6 +121,10 @@ class RecordSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class CancelSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(max_length=200)
+
+
+class ReviseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=500)
 
 
 class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -29,10 +29,12 @@ from dangjian.meetings.api.serializers import (
     CompliancePageSerializer,
     MeetingDetailSerializer,
     MeetingSerializer,
+    MeetingVersionSerializer,
     MeetingWriteSerializer,
     PlanSerializer,
     RecordSerializer,
     ReviewSerializer,
+    ReviseSerializer,
 )
 from dangjian.meetings.filters import MeetingFilter
 from dangjian.meetings.models import Attendance, Meeting
@@ -119,6 +121,18 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
             actor=request.user, meeting=meeting, reason=s.validated_data["reason"]
         )
         return Response(MeetingSerializer(meeting).data)
+
+    @extend_schema(request=ReviseSerializer, responses=MeetingVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, pk: str) -> Response:
+        """Start a revision of a reviewed record: answers the kept version; the record reopens."""
+        meeting = self._writable(pk)
+        s = ReviseSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        version = services.meeting_revise(
+            actor=request.user, meeting=meeting, reason=s.validated_data["reason"]
+        )
+        return Response(MeetingVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="checkin-open")

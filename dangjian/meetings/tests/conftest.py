@@ -11,6 +11,7 @@ from dangjian.meetings import services
 from dangjian.meetings.models import Meeting
 
 MEETING_MODELS = (
+    "meetings.MeetingVersion",
     "meetings.Meeting",
     "meetings.Attendance",
     "meetings.MeetingAttachment",
