@@ -10,14 +10,18 @@ from dangjian.meetings import rules
 from dangjian.meetings.models import Attendance, Meeting, MeetingKind, MeetingVersion, ReviewAction
 
 
+def _choices(field: str) -> list[Any]:
+    return list(getattr(Attendance._meta.get_field(field), "choices", None) or [])
+
+
 class AttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     member_name = serializers.CharField(source="member.name", read_only=True)
     # Declared so the schema allows "" (no reason, not checked in): read_only_fields drops allow_blank.
     excluded_reason = serializers.ChoiceField(
-        choices=Attendance._meta.get_field("excluded_reason").choices, allow_blank=True, read_only=True
+        choices=_choices("excluded_reason"), allow_blank=True, read_only=True
     )
     check_in_method = serializers.ChoiceField(
-        choices=Attendance._meta.get_field("check_in_method").choices, allow_blank=True, read_only=True
+        choices=_choices("check_in_method"), allow_blank=True, read_only=True
     )
     present = serializers.BooleanField(read_only=True)
     state = serializers.CharField(source="state_label", read_only=True)
