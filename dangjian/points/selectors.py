@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from dangjian.access import scope
@@ -194,22 +193,18 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
         ):
             labels[pk] = short or name
     else:
-        # Every organisation's row in scope (index only), summed by the database up the tree: one GROUP BY
-        # per depth at which committees stand. Bounded by the number of organisations, not of members.
+        # Every organisation's row in scope (read from the index) with its path, in one query, added to each
+        # committee above it: bounded by the number of organisations in scope, not by members or entries.
         committees = scope.restrict(Org.objects.filter(kind=OrgKind.COMMITTEE), user, "points.view")
         by_path: dict[str, int] = {}
         for pk, path, short, name in committees.values_list("pk", "path", "short_name", "name"):
             by_path[path], labels[pk], totals[pk] = pk, short or name, 0
-        for length in sorted({len(path) for path in by_path}):
-            sums = (
-                rows.annotate(prefix=Substr("org__path", 1, length))
-                .values("prefix")
-                .annotate(t=Sum("points"))
-                .values_list("prefix", "t")
-            )
-            for prefix, points in sums:
-                if prefix in by_path:
-                    totals[by_path[prefix]] += int(points or 0)
+        lengths = sorted({len(path) for path in by_path})
+        for path, points in rows.values_list("org__path", "points"):
+            for length in lengths:
+                committee = by_path.get(path[:length]) if length <= len(path) else None
+                if committee is not None:
+                    totals[committee] += points
     mine_org = me.org_id if me is not None else None
     ordered = sorted(totals.items(), key=lambda kv: (-kv[1], labels[kv[0]]))[:BOARD_LIMIT]
     ranks = rules.competition_ranks([t for _, t in ordered])
