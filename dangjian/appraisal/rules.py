@@ -79,7 +79,8 @@ class ExcellentCheck:
             return f"优秀{self.excellent}人，未超过参评党员{self.participants}人的{share}（{self.limit}人）"
         return (
             f"优秀{self.excellent}人，超过参评党员{self.participants}人的{share}（至多{self.limit}人）。"
-            "优秀等次一般不超过参评党员的三分之一（DOMAIN.md §8），确需超出须写明理由"
+            f"优秀等次一般不超过参评党员的{'三分之一' if self.share == Fraction(1, 3) else share}，"
+            "确需超出须写明理由"
         )
 
 

@@ -209,3 +209,50 @@ def test_member_hands_in_material_on_the_phone(client, world, people, life_meeti
     )
     assert response.status_code == 302
     assert "已提交" in client.get(reverse("appraisal:mine")).content.decode()
+
+
+def test_confirmed_appraisal_page_records_the_follow_up_of_an_unqualified_member(
+    client, world, people, appraisal
+):
+    _close_with_votes(world, people, appraisal)
+    wang = part(appraisal, people.wang)
+    grades = {p.pk: "qualified" for p in Participant.objects.filter(appraisal=appraisal)} | {
+        wang.pk: "unqualified"
+    }
+    today = dt.date.today()
+    services.grades_propose(
+        actor=world.secretary_a, appraisal=appraisal, grades=grades, notes={wang.pk: "全年未参加组织生活"},
+        proposed_on=today,
+    )  # fmt: skip
+    sign_in(client, world.secretary_a)
+    confirm = client.post(
+        reverse("appraisal:appraisal_confirm", args=[appraisal.pk]),
+        {"confirmed_on": str(today), "decision": "应到3人，实到3人，一致同意"},
+    )
+    assert confirm.status_code == 302
+    page = client.get(reverse("appraisal:appraisal_detail", args=[appraisal.pk]))
+    assert 'id="follow-ups"' in page.content.decode() and "全年未参加组织生活" in page.content.decode()
+    response = client.post(
+        reverse("appraisal:follow_up_create", args=[wang.pk]),
+        {"kind": "rectify", "decided_on": str(today), "deadline": str(today + dt.timedelta(days=180)),
+         "measures": "书记谈话，党员帮带"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    follow_up = wang.follow_ups.get()
+    assert follow_up.deadline == today + dt.timedelta(days=180)
+    body = client.get(reverse("appraisal:appraisal_detail", args=[appraisal.pk])).content.decode()
+    assert "书记谈话，党员帮带" in body and "登记结果" in body
+    client.logout()
+    sign_in(client, world.officer)
+    assert (
+        'id="file-form"'
+        in client.get(reverse("appraisal:appraisal_detail", args=[appraisal.pk])).content.decode()
+    )
+    assert (
+        client.post(
+            reverse("appraisal:appraisal_file", args=[appraisal.pk]), {"note": "同意备案"}
+        ).status_code
+        == 302
+    )
+    appraisal.refresh_from_db()
+    assert appraisal.status == AppraisalStatus.FILED
