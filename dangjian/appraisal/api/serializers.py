@@ -19,6 +19,11 @@ from dangjian.appraisal.models import (
 )
 
 GRADE_CHOICES = [(g, rules.GRADE_LABELS[g]) for g in rules.GRADES]
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer are refused as input, not passed to the database
+
+
+def _id() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -47,7 +52,7 @@ class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 
 class AppraisalWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    org = serializers.IntegerField()
+    org = _id()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     rating_until = serializers.DateField(required=False, allow_null=True, default=None)
@@ -104,7 +109,7 @@ class ExcludeSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class GradeItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    participant = serializers.IntegerField()
+    participant = _id()
     grade = serializers.ChoiceField(choices=GRADE_CHOICES)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -125,7 +130,7 @@ class FileSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class TallyRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    participant = serializers.IntegerField()
+    participant = _id()
     member_name = serializers.CharField()
     excellent = serializers.IntegerField(allow_null=True)
     qualified = serializers.IntegerField(allow_null=True)
@@ -154,7 +159,7 @@ class LifeMeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
 
 class LifeMeetingWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    org = serializers.IntegerField()
+    org = _id()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     topic = serializers.CharField(max_length=200)
     material_due = serializers.DateField(required=False, allow_null=True, default=None)
@@ -192,9 +197,9 @@ class TalkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class TalkWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    life_meeting = serializers.IntegerField()
-    initiator = serializers.IntegerField()
-    partner = serializers.IntegerField()
+    life_meeting = _id()
+    initiator = _id()
+    partner = _id()
     talked_on = serializers.DateField()
     topics = serializers.CharField(max_length=200)
     summary = serializers.CharField()
@@ -230,24 +235,24 @@ class ExaminationReviewSerializer(serializers.Serializer):  # type: ignore[type-
 
 
 class ExaminationSubmitSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    life_meeting = serializers.IntegerField()
+    life_meeting = _id()
     text = serializers.CharField(required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
 class SelfAssessmentSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    appraisal = serializers.IntegerField()
+    appraisal = _id()
     text = serializers.CharField(max_length=5000)
     self_grade = serializers.ChoiceField(choices=GRADE_CHOICES, required=False, allow_blank=True, default="")
 
 
 class RatingSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    participant = serializers.IntegerField()
+    participant = _id()
     grade = serializers.ChoiceField(choices=GRADE_CHOICES)
 
 
 class BallotSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    appraisal = serializers.IntegerField()
+    appraisal = _id()
     ratings = RatingSerializer(many=True)
 
 
@@ -269,7 +274,7 @@ class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class FollowUpWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    participant = serializers.IntegerField()
+    participant = _id()
     kind = serializers.ChoiceField(choices=[("rectify", "限期改正"), ("disposal", "组织处置")])
     decided_on = serializers.DateField()
     measures = serializers.CharField()

@@ -179,7 +179,7 @@ class ParticipantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
             super().base_queryset().annotate(voted=Exists(BallotReceipt.objects.filter(rater=OuterRef("pk"))))
         )
         appraisal = self.request.query_params.get("appraisal", "")
-        return qs.filter(appraisal_id=int(appraisal)) if appraisal.isdigit() else qs
+        return qs.filter(appraisal_id=int(appraisal)) if appraisal.isdigit() and len(appraisal) <= 9 else qs
 
     @extend_schema(request=ExcludeSerializer, responses=ParticipantSerializer)
     @action(detail=True, methods=["post"])
