@@ -27,3 +27,25 @@ def late_grace_minutes() -> int:
     """Minutes after the start before a check-in is marked late (``settings.MEETINGS_LATE_GRACE_MINUTES``,
     default 0)."""
     return int(getattr(settings, "MEETINGS_LATE_GRACE_MINUTES", 0))
+
+
+def remind_days() -> int:
+    """Days before a planned meeting when its secretaries are reminded (``settings.MEETINGS_REMIND_DAYS``,
+    default 3; 0 reminds on the day only)."""
+    try:
+        days = int(getattr(settings, "MEETINGS_REMIND_DAYS", 3))
+    except (TypeError, ValueError):
+        return 3
+    return min(max(days, 0), 60)
+
+
+def overdue_days() -> int:
+    """How far back a planned meeting that was not held is still shown as overdue in the reminders (older
+    ones are left to the compliance pages): ``settings.MEETINGS_OVERDUE_DAYS``, default 60."""
+    return int(getattr(settings, "MEETINGS_OVERDUE_DAYS", 60))
+
+
+def site_url() -> str:
+    """The platform's address for links in e-mails (``settings.SITE_URL``, e.g. https://dangjian.example.cn);
+    without it the e-mail names the page instead of linking it."""
+    return str(getattr(settings, "SITE_URL", "") or "").rstrip("/")

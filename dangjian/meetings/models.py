@@ -284,3 +284,38 @@ class MeetingVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} 第{self.number}版"
+
+
+class MeetingReminder(models.Model):
+    """One reminder e-mail about a planned meeting to one secretary, so each is sent once.
+
+    ``planned_on`` is the meeting's date the reminder announced: a meeting moved to another day is announced
+    again. ``sent_at`` stays empty while sending fails (the next run tries again; ``error`` says why).
+    Written only by ``meetings.services.reminders_send``.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="reminders"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="收件人", on_delete=models.CASCADE, related_name="+"
+    )
+    planned_on = models.DateField("提醒的计划日期")
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    error = models.CharField("发送失败原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    scope_org_field = "meeting__org"
+
+    class Meta:
+        verbose_name = "会议提醒"
+        verbose_name_plural = verbose_name
+        ordering = ["meeting_id", "planned_on", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user", "planned_on"], name="meetings_reminder_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} → {self.user_id} {self.planned_on}"

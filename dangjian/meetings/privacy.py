@@ -73,4 +73,13 @@ INVENTORY: dict[str, dict[str, str]] = {
         "created_by": _I,
         "created_at": _I,
     },
+    "meetings.meetingreminder": {
+        "id": _I,
+        "meeting": _I,
+        "user": _I,  # the secretary's account the reminder went to
+        "planned_on": _I,
+        "sent_at": _I,
+        "error": _I,  # the mail server's answer
+        "created_at": _I,
+    },
 }

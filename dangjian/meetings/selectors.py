@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from dangjian.access import scope
 from dangjian.meetings import config, rules
-from dangjian.meetings.models import HELD_STATUSES, Attendance, Meeting, MeetingStatus
+from dangjian.meetings.models import HELD_STATUSES, Attendance, Meeting, MeetingKind, MeetingStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org, OrgKind
 from dangjian.orgs.rules import BRANCH_KINDS
@@ -135,6 +135,96 @@ def record_snapshot(meeting: Meeting) -> dict[str, Any]:
             ],
         },
     }
+
+
+# --------------------------------------------------------------------------------------------------------
+# The user's own meetings: reminders and the calendar feed
+
+# Kinds the whole branch attends (a 支委会 is the committee's, a 党小组会 one group's,
+# a 谈心谈话 two people's).
+BRANCH_WIDE = (
+    MeetingKind.GENERAL_MEETING,
+    MeetingKind.LECTURE,
+    MeetingKind.THEME_DAY,
+    MeetingKind.LIFE_MEETING,
+    MeetingKind.APPRAISAL,
+)
+
+
+def run_org_ids(user: Any) -> list[int]:
+    """Branches whose meetings the user runs: a grant holding meetings.change at the branch itself (支部书记,
+    党务工作者). A committee officer reaches the branches below through the compliance pages instead."""
+    from dangjian.access.roles import permissions_of
+
+    return sorted(
+        {
+            g.org_id
+            for g in scope.user_grants(user)
+            if g.org_id is not None and "meetings.change" in permissions_of(g.role)
+        }
+    )
+
+
+def my_meetings_q(user: Any) -> Q:
+    """Meetings the user runs (see ``run_org_ids``; or hosts, or records) or should attend: on the meeting's
+    list, or, for a meeting whose list is not drawn yet (a planned one), the branch-wide kinds of the
+    member's branch and the 党小组会 of the member's group."""
+    q = Q(org_id__in=run_org_ids(user))
+    member = member_of(user)
+    if member is not None:
+        q |= Q(host=member) | Q(recorder=member) | Q(attendances__member=member)
+        q |= Q(org_id=member.org_id, kind__in=BRANCH_WIDE, attendances__isnull=True)
+        if member.group_id:
+            q |= Q(group_id=member.group_id, kind=MeetingKind.GROUP_MEETING, attendances__isnull=True)
+    return q
+
+
+def my_meetings(user: Any) -> QuerySet[Meeting]:
+    """The meetings of ``my_meetings_q`` (not cancelled), each once."""
+    if not getattr(user, "is_authenticated", False) or scope.is_admin(user):
+        return Meeting.objects.none()
+    ids = Meeting.objects.filter(my_meetings_q(user)).exclude(status=MeetingStatus.CANCELLED).values("pk")
+    return Meeting.objects.filter(pk__in=ids).select_related("org", "group")
+
+
+@dataclass
+class Reminder:
+    """A notice about a planned meeting: ``days`` until its date (negative: overdue)."""
+
+    meeting: Meeting
+    days: int
+    runs: bool  # the user runs it (a secretary): overdue ones are shown to them only
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def label(self) -> str:
+        verb = "应召开" if self.runs else "应参加"
+        if self.days < 0:
+            return f"已逾期 {-self.days} 天未召开"
+        if self.days == 0:
+            return f"今天{verb}"
+        if self.days == 1:
+            return f"明天{verb}"
+        return f"{self.days} 天后{verb}"
+
+
+def reminders(user: Any, today: dt.date, *, limit: int = 8) -> tuple[list[Reminder], int]:
+    """Notices for the home page and the calendar: planned meetings within ``config.remind_days()`` ahead,
+    and, for a secretary, those of the last ``config.overdue_days()`` not held yet (overdue first). Returns
+    the notices (at most ``limit``) and how many there are in all."""
+    qs = my_meetings(user).filter(status=MeetingStatus.PLANNED)
+    ahead = today + dt.timedelta(days=config.remind_days())
+    runs = set(run_org_ids(user))
+    qs = qs.filter(
+        Q(planned_on__range=(today, ahead))
+        | Q(org_id__in=runs, planned_on__range=(today - dt.timedelta(days=config.overdue_days()), today))
+    ).order_by("planned_on", "id")
+    total = qs.count()
+    out = [Reminder(m, (m.planned_on - today).days, m.org_id in runs) for m in qs[:limit]]
+    return out, total
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import smtplib
 from typing import Any
 
 from django.db import transaction
@@ -678,3 +679,106 @@ def checkin_attempt_allowed(user: Any) -> tuple[bool, int]:
 
     limit, window = limit_for("checkin")  # 10 code words in 10 minutes by default (RATE_LIMITS)
     return hit(f"meetings.checkin:u{user.pk}", limit=limit, window=window)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reminders
+
+
+def _reminder_recipients(org_ids: list[int]) -> dict[int, list[Any]]:
+    """Per branch, the active users with an e-mail address who hold meetings.change there (a grant at the
+    branch itself: its secretary and party workers)."""
+    from dangjian.access.models import Grant
+    from dangjian.access.roles import permissions_of
+
+    out: dict[int, list[Any]] = {}
+    grants = (
+        Grant.objects.filter(org_id__in=org_ids, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("org_id", "user_id")
+    )
+    for g in grants:
+        users = out.setdefault(int(g.org_id or 0), [])
+        if "meetings.change" in permissions_of(g.role) and g.user not in users:
+            users.append(g.user)
+    return out
+
+
+def _reminder_message(meeting: Meeting, days: int) -> tuple[str, str]:
+    when = "今天" if days == 0 else ("明天" if days == 1 else f"{days} 天后")
+    subject = f"【组织生活提醒】{when}应召开：{meeting.get_kind_display()}“{meeting.topic}”"
+    start = timezone.localtime(meeting.starts_at).strftime("%H:%M") if meeting.starts_at else "未定"
+    path = f"/meetings/{meeting.pk}/"
+    link = f"{config.site_url()}{path}" if config.site_url() else f"登录平台后在“组织生活”中查看（{path}）"
+    unit = f"{meeting.org.label}·{meeting.group.label}" if meeting.group else meeting.org.label
+    body = "\n".join(
+        [
+            f"{unit}按计划{when}（{meeting.planned_on:%Y年%m月%d日}）应召开{meeting.get_kind_display()}：",
+            f"　　主题：{meeting.topic}",
+            f"　　时间：{start}　地点：{meeting.place_label or '未定'}",
+            "",
+            "请按时召开，会后在平台上填写会议记录、登记参会情况；如需改期，请在平台上修改计划日期。",
+            link,
+            "",
+            "（本邮件由智慧党建云平台自动发送，请勿回复。）",
+        ]
+    )
+    return subject, body
+
+
+def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
+    """E-mail the secretaries of each branch about its planned meetings due within ``config.remind_days()``,
+    once per meeting, recipient and planned date (``MeetingReminder``): running it again sends nothing new,
+    a failed message is tried again on the next run, a moved meeting is announced again.
+    Run daily by the Huey task ``meetings.tasks.send_meeting_reminders``. Audit: meetings.reminder.send
+    (one entry per run that sent or failed something; counts only)."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+
+    from dangjian.meetings.models import MeetingReminder
+
+    today = today or timezone.localdate()
+    due = list(
+        Meeting.objects.filter(
+            status=MeetingStatus.PLANNED,
+            planned_on__range=(today, today + dt.timedelta(days=config.remind_days())),
+            org__is_active=True,
+        )
+        .select_related("org", "group")
+        .order_by("planned_on", "id")
+    )
+    recipients = _reminder_recipients(sorted({m.org_id for m in due}))
+    sent = failed = 0
+    connection = None
+    for meeting in due:
+        for user in recipients.get(meeting.org_id, []):
+            reminder, _ = MeetingReminder.objects.get_or_create(
+                meeting=meeting, user=user, planned_on=meeting.planned_on
+            )
+            if reminder.sent_at is not None:
+                continue
+            subject, body = _reminder_message(meeting, (meeting.planned_on - today).days)
+            try:
+                connection = connection or get_connection()
+                EmailMessage(
+                    subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], connection=connection
+                ).send()
+            except (smtplib.SMTPException, OSError) as exc:  # the mail server failed: try again next run
+                reminder.error = f"{type(exc).__name__}: {exc}"[:200]
+                reminder.save(update_fields=["error"])
+                failed += 1
+                connection = None
+                continue
+            reminder.sent_at, reminder.error = timezone.now(), ""
+            reminder.save(update_fields=["sent_at", "error"])
+            sent += 1
+    if connection is not None:
+        connection.close()
+    if sent or failed:
+        audit.record(
+            actor=None,
+            action="meetings.reminder.send",
+            changes={"day": str(today), "sent": sent, "failed": failed},
+        )
+    return {"due": len(due), "sent": sent, "failed": failed}

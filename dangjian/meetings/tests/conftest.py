@@ -12,6 +12,7 @@ from dangjian.meetings.models import Meeting
 
 MEETING_MODELS = (
     "meetings.MeetingVersion",
+    "meetings.MeetingReminder",
     "meetings.Meeting",
     "meetings.Attendance",
     "meetings.MeetingAttachment",
