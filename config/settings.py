@@ -159,6 +159,11 @@ SECURITY_POLICY_CACHE_SECONDS = int(os.environ.get("SECURITY_POLICY_CACHE_SECOND
 # count as reading it (阅读文章).
 STUDY_HEARTBEAT_INTERVAL = int(os.environ.get("STUDY_HEARTBEAT_INTERVAL", "15"))
 STUDY_READ_SECONDS = int(os.environ.get("STUDY_READ_SECONDS", "30"))
+# 民主评议党员 (DOMAIN.md §8, [C]): the share of 优秀 above which a reason is required, the fewest ballots for
+# per-member counts to be shown, and whether every 支委 must talk with every member ("all") or one ("any").
+APPRAISAL_EXCELLENT_SHARE = (1, 3)
+APPRAISAL_MIN_BALLOTS = int(os.environ.get("APPRAISAL_MIN_BALLOTS", "3"))
+APPRAISAL_TALK_COVERAGE = os.environ.get("APPRAISAL_TALK_COVERAGE", "any")
 # 党建新鲜事: limits of one feed download (the feeds point at an intranet mirror).
 NEWS_FEED_TIMEOUT = int(os.environ.get("NEWS_FEED_TIMEOUT", "20"))  # seconds for a whole download
 NEWS_FEED_MAX_BYTES = int(os.environ.get("NEWS_FEED_MAX_BYTES", str(5 * 1024 * 1024)))

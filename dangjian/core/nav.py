@@ -71,8 +71,10 @@ _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
         "calendar-check",
         [
             ("我的组织生活", "meetings:my_meetings", "qr-code-scan", None),
+            ("我的评议", "appraisal:mine", "ui-checks", None),
             ("会议记录", "meetings:meeting_list", "calendar-check", "meetings.view"),
             ("落实情况", "meetings:compliance", "clipboard-check", "meetings.view"),
+            ("组织生活会与民主评议", "appraisal:index", "people", "meetings.view"),
         ],
     ),
     (

@@ -14,7 +14,7 @@ def _labels(user) -> dict[str, list[str]]:
 def test_a_member_sees_study_and_their_own_pages_only(world: SimpleNamespace) -> None:
     menus = _labels(world.member_user)
     assert list(menus) == ["首页", "学习", "组织生活", "我的档案"]
-    assert menus["组织生活"] == ["我的组织生活"]
+    assert menus["组织生活"] == ["我的组织生活", "我的评议"]
     assert menus["学习"] == [
         "我的学习",
         "网络党校",
