@@ -319,3 +319,32 @@ class MeetingReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} → {self.user_id} {self.planned_on}"
+
+
+class CalendarFeed(models.Model):
+    """A user's secret address for subscribing to their meetings in a phone or desktop calendar (.ics).
+
+    Like an API token the key is shown once, when it is made, and only its SHA-256 is stored; making a new
+    one or revoking stops the old address. Written only by ``meetings.services.calendar_feed_*``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+"
+    )
+    prefix = models.CharField("前缀", max_length=16)
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近同步", null=True, blank=True)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "日历订阅"
+        verbose_name_plural = verbose_name
+        ordering = ["user_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

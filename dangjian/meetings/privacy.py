@@ -82,4 +82,13 @@ INVENTORY: dict[str, dict[str, str]] = {
         "error": _I,  # the mail server's answer
         "created_at": _I,
     },
+    "meetings.calendarfeed": {
+        "id": _I,
+        "user": _I,
+        "prefix": _I,
+        "key_hash": _S,  # verifies the feed's secret key like a password hash
+        "created_at": _I,
+        "last_used_at": _I,
+        "revoked_at": _I,
+    },
 }

@@ -167,15 +167,16 @@ def run_org_ids(user: Any) -> list[int]:
 
 def my_meetings_q(user: Any) -> Q:
     """Meetings the user runs (see ``run_org_ids``; or hosts, or records) or should attend: on the meeting's
-    list, or, for a meeting whose list is not drawn yet (a planned one), the branch-wide kinds of the
-    member's branch and the 党小组会 of the member's group."""
+    list, or, while a meeting is planned (its list is drawn again from the roster when check-in opens), the
+    branch-wide kinds of the member's branch and the 党小组会 of the member's group."""
     q = Q(org_id__in=run_org_ids(user))
     member = member_of(user)
     if member is not None:
         q |= Q(host=member) | Q(recorder=member) | Q(attendances__member=member)
-        q |= Q(org_id=member.org_id, kind__in=BRANCH_WIDE, attendances__isnull=True)
+        planned = Q(status=MeetingStatus.PLANNED)  # its list is drawn again when check-in opens
+        q |= planned & Q(org_id=member.org_id, kind__in=BRANCH_WIDE)
         if member.group_id:
-            q |= Q(group_id=member.group_id, kind=MeetingKind.GROUP_MEETING, attendances__isnull=True)
+            q |= planned & Q(group_id=member.group_id, kind=MeetingKind.GROUP_MEETING)
     return q
 
 
@@ -185,6 +186,18 @@ def my_meetings(user: Any) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     ids = Meeting.objects.filter(my_meetings_q(user)).exclude(status=MeetingStatus.CANCELLED).values("pk")
     return Meeting.objects.filter(pk__in=ids).select_related("org", "group")
+
+
+def feed_meetings(user: Any, today: dt.date) -> QuerySet[Meeting]:
+    """The meetings of the user's calendar feed: planned and held, from three months back to twelve ahead."""
+    start = today - dt.timedelta(days=92)
+    end = today + dt.timedelta(days=366)
+    return (
+        my_meetings(user)
+        .filter(planned_on__range=(start, end))
+        .select_related("org", "group")
+        .order_by("planned_on", "id")
+    )
 
 
 @dataclass

@@ -782,3 +782,74 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             changes={"day": str(today), "sent": sent, "failed": failed},
         )
     return {"due": len(due), "sent": sent, "failed": failed}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Calendar feed (.ics)
+
+FEED_PREFIX = "cal_"
+
+
+def _feed_hash(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _require_feed_user(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False) or scope.is_admin(user):
+        raise BusinessError("meetings.forbidden", "三员账号不订阅组织生活日历")
+
+
+@transaction.atomic
+def calendar_feed_create(*, user: Any) -> tuple[Any, str]:
+    """Make the user's secret calendar address and return it with its key (shown once; only the SHA-256 is
+    stored). An earlier address stops working. Audit: meetings.calendar_feed.create."""
+    from dangjian.meetings.models import CalendarFeed
+
+    _require_feed_user(user)
+    revoked = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    key = FEED_PREFIX + secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=user, prefix=key[:10], key_hash=_feed_hash(key))
+    audit.record(
+        actor=user,
+        action="meetings.calendar_feed.create",
+        target=feed,
+        changes={"prefix": feed.prefix, "replaced": revoked},
+    )
+    return feed, key
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: Any) -> int:
+    """Stop the user's calendar address. Audit: meetings.calendar_feed.revoke."""
+    from dangjian.meetings.models import CalendarFeed
+
+    _require_feed_user(user)
+    active = list(CalendarFeed.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    if not active:
+        raise BusinessError("meetings.no_feed", "您没有启用中的日历订阅")
+    CalendarFeed.objects.filter(pk__in=[f.pk for f in active]).update(revoked_at=timezone.now())
+    for feed in active:
+        audit.record(actor=user, action="meetings.calendar_feed.revoke", target=feed)
+    return len(active)
+
+
+def calendar_feed_lookup(key: str) -> Any:
+    """The active feed of ``key`` whose user is active, or None. Notes the last sync (at most hourly)."""
+    from dangjian.meetings.models import CalendarFeed
+
+    if not key or not key.startswith(FEED_PREFIX) or len(key) > 100:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(key_hash=_feed_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if feed is not None:
+        now = timezone.now()
+        if feed.last_used_at is None or now - feed.last_used_at > dt.timedelta(hours=1):
+            CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    return feed

@@ -26,5 +26,8 @@ urlpatterns = [
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("compliance/<int:pk>/", views.ComplianceBranchView.as_view(), name="compliance_branch"),
     path("mine/", views.MyMeetingsView.as_view(), name="my_meetings"),
+    path("calendar/feed/", views.CalendarFeedView.as_view(), name="calendar_feed"),
+    path("calendar/feed/revoke/", views.CalendarFeedRevokeView.as_view(), name="calendar_feed_revoke"),
+    path("calendar.ics", views.CalendarIcsView.as_view(), name="calendar_ics"),
     path("checkin/<str:token>/", views.CheckinTokenView.as_view(), name="checkin_token"),
 ]

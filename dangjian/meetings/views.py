@@ -682,3 +682,91 @@ class CheckinTokenView(View):
         else:
             messages.success(request, _checked_in_message(a))
         return HttpResponseRedirect(reverse("meetings:my_meetings"))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Calendar subscription (.ics)
+
+
+class CalendarFeedView(View):
+    """订阅到手机日历: the user's secret .ics address (made here, shown once), its state, and revocation."""
+
+    access = classify.AUTHENTICATED
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if scope.is_admin(request.user):
+            raise PermissionDenied("三员不查看业务数据")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _page(self, request: HttpRequest, url: str = "") -> HttpResponse:
+        from dangjian.meetings.models import CalendarFeed
+
+        feed = CalendarFeed.objects.filter(user_id=int(request.user.pk or 0), revoked_at__isnull=True).first()
+        count = selectors.feed_meetings(request.user, timezone.localdate()).count()
+        return render(request, "meetings/calendar_feed.html", {"feed": feed, "url": url, "count": count})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        from urllib.parse import urlencode
+
+        try:
+            _, key = services.calendar_feed_create(user=request.user)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("meetings:calendar_feed"))
+        url = request.build_absolute_uri(reverse("meetings:calendar_ics")) + "?" + urlencode({"token": key})
+        # Rendered, not redirected: the key is shown this once and kept nowhere but in the user's calendar.
+        response = self._page(request, url)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CalendarFeedRevokeView(View):
+    """Stop the user's calendar address."""
+
+    access = classify.AUTHENTICATED
+    http_method_names = ["post"]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if scope.is_admin(request.user):
+            raise PermissionDenied("三员不查看业务数据")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            services.calendar_feed_revoke(user=request.user)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "日历订阅已停用，原订阅地址不再更新")
+        return HttpResponseRedirect(reverse("meetings:calendar_feed"))
+
+
+class CalendarIcsView(View):
+    """The .ics feed itself, opened by calendar apps without a session: the secret ``token`` in the address
+    is the only credential (a public view; without a valid token it answers 404 to everyone)."""
+
+    access = classify.PUBLIC
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from dangjian.meetings import ical
+
+        feed = services.calendar_feed_lookup(request.GET.get("token", ""))
+        if feed is None:
+            return HttpResponse("订阅地址无效或已停用", status=404, content_type="text/plain; charset=utf-8")
+        user = feed.user
+        site = config.site_url()
+        body = ical.calendar(
+            selectors.feed_meetings(user, timezone.localdate()),
+            name=f"组织生活（{getattr(user, 'display_name', '') or user.get_username()}）",
+            stamp=timezone.now(),
+            domain=(site.split("://", 1)[-1] or request.get_host()).split("/")[0] or "dangjian",
+            site_url=site,
+        )
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+        response["Cache-Control"] = "private, max-age=0, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from tests.contracts import NOT_ADMINS, ORG_WORKERS, SIGNED_IN, Write, api, html
+from conftest import PERSONAS
+from tests.contracts import NOT_ADMINS, ORG_WORKERS, SIGNED_IN, Write, api, html, public
 
 A = ("secretary_a", "officer")  # in scope for the meeting of branch_a
 
@@ -93,6 +94,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
         NOT_ADMINS
     ),  # one's own meetings; an account without a member record sees a notice
     "meetings:checkin_token": html(NOT_ADMINS),
+    # One's own calendar subscription (the 三员 have no meetings). The feed is a public view whose only
+    # credential is the secret token in its address: without one it answers 404 to everyone, session or not.
+    "meetings:calendar_feed": html(NOT_ADMINS),
+    "meetings:calendar_feed_revoke": html(NOT_ADMINS, ok=405),
+    "meetings:calendar_ics": public(**dict.fromkeys(PERSONAS, 404)),
     "meetings-checkin": api(NOT_ADMINS, ok=405),
     "meetings-plan": api(ORG_WORKERS, ok=405),
     "meetings-compliance": api(ORG_WORKERS),
@@ -158,6 +164,8 @@ WRITES: dict[str, Write] = {
     "meetings:plan_generate": Write("post", A, lambda w: {"year": 2026, "months": [5]}),
     "meetings:my_meetings": Write("post", NOT_ADMINS, lambda w: {"code": "123456"}),
     "meetings:checkin_token": Write("post", NOT_ADMINS, lambda w: {}),
+    "meetings:calendar_feed": Write("post", NOT_ADMINS, lambda w: {}),
+    "meetings:calendar_feed_revoke": Write("post", NOT_ADMINS, lambda w: {}),
     "meetings-checkin": Write("post", NOT_ADMINS, lambda w: {"code": "123456"}),
     "meetings-plan": Write("post", A, lambda w: {"org": w.branch_a.pk, "year": 2026, "months": [5]}),
     "meeting-list": Write("post", A, _form),

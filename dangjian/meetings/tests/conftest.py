@@ -13,6 +13,7 @@ from dangjian.meetings.models import Meeting
 MEETING_MODELS = (
     "meetings.MeetingVersion",
     "meetings.MeetingReminder",
+    "meetings.CalendarFeed",
     "meetings.Meeting",
     "meetings.Attendance",
     "meetings.MeetingAttachment",
