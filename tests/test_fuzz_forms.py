@@ -209,10 +209,38 @@ SERIALIZERS = sorted(
     key=lambda c: c.__name__,
 )
 
+
+def _officer() -> Any:
+    from dangjian.accounts.models import User
+
+    return User.objects.get(username="officer")
+
+
+def _meetings() -> Any:
+    from dangjian.meetings.models import Meeting
+
+    return Meeting.objects.all()
+
+
+def _members() -> Any:
+    from dangjian.members.models import Member
+
+    return Member.objects.all()
+
+
 # Forms whose constructor needs more than data.
 FORM_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "OrgPickForm": lambda: {"queryset": Org.objects.filter(is_active=True)},
     "LoginForm": lambda: {"request": None},
+    # study: the organisations offered are those the user manages
+    "TopicForm": lambda: {"user": _officer()},
+    "AssignmentForm": lambda: {"user": _officer()},
+    # appraisal: the choices are narrowed by the view
+    "AppraisalForm": lambda: {"orgs": Org.objects.all()},
+    "LifeMeetingForm": lambda: {"orgs": Org.objects.all(), "meetings": _meetings()},
+    "LifeMeetingEditForm": lambda: {"orgs": Org.objects.all(), "meetings": _meetings()},
+    "TalkForm": lambda: {"members": _members()},
+    "ConfirmForm": lambda: {"meetings": _meetings()},
 }
 
 
