@@ -107,8 +107,8 @@ def _everything(s: scope.Scope) -> bool:
     """Whether the scope covers every organisation (platform-wide, or the subtree of every root)."""
     if s.everywhere:
         return True
-    if not s.subtrees:
-        return False
+    if not any(len(path) == Org.steplen for path in s.subtrees):
+        return False  # no root's subtree: not everything (no query)
     roots = set(Org.objects.filter(depth=1).values_list("path", flat=True))
     return bool(roots) and roots <= set(s.subtrees)
 
@@ -234,15 +234,18 @@ def my_rank(member: Member, period: str, on: dt.date | None = None) -> MyRank:
     mine = points_total(member, period, on)
     ahead = PointTotal.objects.filter(period=period, start=start, points__gt=mine)
     branch_rank = ahead.filter(branch_id=member.org_id).count() + 1
-    committee = (
-        Org.objects.filter(kind=OrgKind.COMMITTEE, path__in=_ancestor_paths(member.org))
-        .order_by("-depth")
-        .first()
+    # The committees of the member's tree (one query): the nearest above the member's organisation, and those
+    # in its subtree, whose members it ranks the member among.
+    ancestors = set(_ancestor_paths(member.org))
+    tree = list(
+        Org.objects.filter(kind=OrgKind.COMMITTEE)
+        .filter(scope.subtree_q("path", member.org.path[: Org.steplen]))
+        .values_list("pk", "path")
     )
+    nearest = max((path for _, path in tree if path in ancestors), key=len, default=None)
     committee_rank = None
-    if committee is not None:
-        within = Org.objects.filter(kind=OrgKind.COMMITTEE).filter(scope.subtree_q("path", committee.path))
-        ids = sorted(within.values_list("pk", flat=True))
+    if nearest is not None:
+        ids = sorted(pk for pk, path in tree if path.startswith(nearest))
         committee_rank = ahead.filter(committee_id__in=ids).count() + 1
     return MyRank(mine, branch_rank, committee_rank)
 
