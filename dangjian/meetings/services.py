@@ -730,7 +730,8 @@ def _reminder_message(meeting: Meeting, days: int) -> tuple[str, str]:
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """E-mail the secretaries of each branch about its planned meetings due within ``config.remind_days()``,
     once per meeting, recipient and planned date (``MeetingReminder``): running it again sends nothing new,
-    a failed message is tried again on the next run, a moved meeting is announced again.
+    a failed message is tried again on the next run, a moved meeting is announced again. Nothing is sent or
+    recorded while e-mail is switched off (``EMAIL_BACKEND`` = Django's dummy backend).
     Run daily by the Huey task ``meetings.tasks.send_meeting_reminders``. Audit: meetings.reminder.send
     (one entry per run that sent or failed something; counts only)."""
     from django.conf import settings
@@ -739,6 +740,8 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     from dangjian.meetings.models import MeetingReminder
 
     today = today or timezone.localdate()
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.dummy.EmailBackend":
+        return {"due": 0, "sent": 0, "failed": 0}  # e-mail not configured: the notices in the platform only
     due = list(
         Meeting.objects.filter(
             status=MeetingStatus.PLANNED,

@@ -89,6 +89,14 @@ def test_secretaries_get_one_email_per_meeting_within_the_reminder_days(world, m
     assert MeetingReminder.objects.filter(meeting=committee).count() == 2
 
 
+def test_nothing_is_sent_or_recorded_while_email_is_switched_off(world, mail, settings, snap):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    plan(world, "committee_meeting", 1, "明天的支委会")
+    before = snap()
+    assert services.reminders_send(today=TODAY) == {"due": 0, "sent": 0, "failed": 0}
+    assert snap() == before and not mail.messages
+
+
 def test_a_failing_mail_server_is_recorded_and_tried_again(world, mail):
     plan(world, "committee_meeting", 0, "今天的支委会")
     mail.reject.add("shuji@example.cn")
