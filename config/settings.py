@@ -159,6 +159,22 @@ SECURITY_POLICY_CACHE_SECONDS = int(os.environ.get("SECURITY_POLICY_CACHE_SECOND
 # count as reading it (阅读文章).
 STUDY_HEARTBEAT_INTERVAL = int(os.environ.get("STUDY_HEARTBEAT_INTERVAL", "15"))
 STUDY_READ_SECONDS = int(os.environ.get("STUDY_READ_SECONDS", "30"))
+# 组织生活 reminders: days before a planned meeting; e-mail when EMAIL_HOST is set (else in the platform).
+MEETINGS_REMIND_DAYS = int(os.environ.get("MEETINGS_REMIND_DAYS", "3"))
+SITE_URL = os.environ.get("SITE_URL", "")  # the platform's address, for links in e-mails and calendar events
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "智慧党建云平台 <noreply@localhost>")
 # 民主评议党员 (DOMAIN.md §8, [C]): the share of 优秀 above which a reason is required, the fewest ballots for
 # per-member counts to be shown, and whether every 支委 must talk with every member ("all") or one ("any").
 APPRAISAL_EXCELLENT_SHARE = (1, 3)
