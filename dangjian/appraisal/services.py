@@ -704,6 +704,10 @@ def tally_export_audit(*, actor: Any, appraisal: Appraisal) -> None:
 # --------------------------------------------------------------------------------------------------------
 # 不合格: follow-up
 
+# Every field of a follow-up is sensitive (appraisal.privacy), its ``str()`` included (it names the kind): its
+# audit entries name only the follow-up's id and the appraisal.
+FOLLOW_UP_REPR = "民主评议后续处理"
+
 
 @transaction.atomic
 def follow_up_create(
@@ -720,7 +724,8 @@ def follow_up_create(
     deadline
     at most one year after the decision, or 组织处置 (劝退, 除名 … as decided by the 支部大会 and approved
     above;
-    the platform only records it). One open follow-up at a time. Audit: appraisal.follow_up.create."""
+    the platform only records it). One open follow-up at a time. Audit: appraisal.follow_up.create (no kind,
+    disposal, date or measure)."""
     item = Participant.objects.select_related("appraisal__org").get(pk=participant.pk)
     appraisal = item.appraisal
     _require(actor, "meetings.change", appraisal.org)
@@ -758,8 +763,9 @@ def follow_up_create(
         actor=actor,
         action="appraisal.follow_up.create",
         target=follow_up,
+        target_repr=FOLLOW_UP_REPR,
         org_path=appraisal.org.path,
-        changes={"kind": kind, "disposal": disposal, "deadline": str(deadline) if deadline else None},
+        changes={"appraisal": appraisal.pk},
     )
     return follow_up
 
@@ -767,7 +773,7 @@ def follow_up_create(
 @transaction.atomic
 def follow_up_close(*, actor: Any, follow_up: FollowUp, outcome: str, closed_on: dt.date | None) -> FollowUp:
     """Record the outcome of a follow-up (改正 / 未改正, 处置结果) and close it. Audit:
-    appraisal.follow_up.close."""
+    appraisal.follow_up.close (no outcome or date)."""
     item = (
         FollowUp.objects.select_for_update()
         .select_related("participant__appraisal__org")
@@ -787,7 +793,8 @@ def follow_up_close(*, actor: Any, follow_up: FollowUp, outcome: str, closed_on:
         actor=actor,
         action="appraisal.follow_up.close",
         target=item,
+        target_repr=FOLLOW_UP_REPR,
         org_path=org.path,
-        changes={"closed_on": str(day)},
+        changes={"appraisal": item.participant.appraisal_id},
     )
     return item

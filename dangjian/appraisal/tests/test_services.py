@@ -378,9 +378,36 @@ def test_rectification_of_an_unqualified_member_has_a_deadline_within_a_year(wor
     )
     follow_up.refresh_from_db()
     assert not follow_up.is_open
-    entry = AuditEntry.objects.get(action="appraisal.follow_up.create")
-    assert entry.changes["kind"] == "rectify" and "帮带" not in str(entry.changes)
     assert FollowUp.objects.count() == 1
+
+
+def test_the_audit_log_of_a_follow_up_holds_no_kind_date_measure_or_outcome(world, people, closed):
+    """Every field of a follow-up is sensitive (appraisal.privacy): its entries name only the ids."""
+    _confirm(world, people, closed, 王五="unqualified")
+    wang = part(closed, people.wang)
+    deadline = TODAY + dt.timedelta(days=177)
+    follow_up = services.follow_up_create(
+        actor=world.secretary_a, participant=wang, kind="rectify", decided_on=TODAY, deadline=deadline,
+        measures="支部书记谈话，安排党员帮带",
+    )  # fmt: skip
+    services.follow_up_close(
+        actor=world.secretary_a, follow_up=follow_up, outcome="已按期改正", closed_on=TODAY
+    )
+    services.follow_up_create(
+        actor=world.secretary_a, participant=wang, kind="disposal", disposal="persuade", decided_on=TODAY,
+        measures="支部大会决定劝其退党",
+    )  # fmt: skip
+    entries = list(AuditEntry.objects.filter(action__startswith="appraisal.follow_up.").order_by("id"))
+    assert [e.action for e in entries] == [
+        "appraisal.follow_up.create", "appraisal.follow_up.close", "appraisal.follow_up.create"
+    ]  # fmt: skip
+    assert all(
+        e.target_type == "appraisal.followup" and e.changes == {"appraisal": closed.pk} for e in entries
+    )
+    logged = str([(e.target_repr, e.changes) for e in entries])
+    secrets = ["rectify", "disposal", "persuade", "限期改正", "组织处置", "劝其退党", "帮带", "已按期改正"]
+    for secret in [*secrets, str(TODAY), str(deadline), str(wang)]:
+        assert secret not in logged, secret
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -253,6 +253,124 @@ def write_every_sensitive_field(world: Any) -> dict[str, list[str]]:
     )
     planted["meetings.attendance.leave_reason"] = ["金丝雀请假事由"]
     planted["meetings.attendance.excluded_reason"] = ["detained"]
+    # A revision after review keeps the reviewed record, with the attendance lines, as a version.
+    meeting_services.meeting_update(
+        actor=world.secretary_a, meeting=meeting, starts_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    )
+    meeting_services.meeting_record(actor=world.secretary_a, meeting=meeting, minutes="一、学习")
+    meeting_services.meeting_review(actor=world.officer, meeting=meeting, action="approve")
+    meeting_services.meeting_revise(actor=world.secretary_a, meeting=meeting, reason="补充决定")
+    planted["meetings.meetingversion.snapshot"] = ["金丝雀请假事由"]
+    feed, feed_key = meeting_services.calendar_feed_create(user=world.secretary_a)
+    planted["meetings.calendarfeed.key_hash"] = [feed_key, feed.key_hash]
+
+    planted.update(write_every_sensitive_appraisal_field(world))
+    return planted
+
+
+def logged(field: str, value: object) -> str:
+    """A non-text value as a service would put it in an audit entry's ``changes`` (JSON, field → value):
+    codes and counters are not distinctive on their own, their pairing with the field's name is."""
+    return f'"{field}": {json.dumps(value, ensure_ascii=False)}'
+
+
+def write_every_sensitive_appraisal_field(world: Any) -> dict[str, list[str]]:
+    """民主评议党员 and 组织生活会: a talk summary, an exclusion, 不合格 ratings, a proposed and confirmed
+    不合格 with its facts, then a 限期改正 closed with an outcome and a 劝其退党. Dates are chosen to appear
+    nowhere else and planted as the ISO text a service would log; the participant as ``str()``, the form
+    ``audit.diff`` gives a foreign key."""
+    from conftest import make_user
+    from dangjian.appraisal import services as appraisal_services
+    from dangjian.appraisal.models import Participant, RatingTally
+
+    planted: dict[str, list[str]] = {}
+    secretary = world.secretary_a
+    voters = {world.member: world.member_user}
+    for name, username in (("李四", "privacy_lisi"), ("王五", "privacy_wangwu")):
+        row = Member.objects.get(org=world.branch_a, name=name)
+        row.user = make_user(username, name)
+        row.save(update_fields=["user"])
+        voters[row] = row.user
+    wang = Member.objects.get(org=world.branch_a, name="王五")
+    absent = make_member(world.branch_a, "隐私不参评")
+
+    life_meeting = appraisal_services.life_meeting_create(
+        actor=secretary, org=world.branch_a, year=2026, topic="隐私测试专题组织生活会"
+    )
+    appraisal_services.talk_record(
+        actor=secretary, life_meeting=life_meeting, initiator=world.member, partner=wang,
+        talked_on=dt.date(2026, 10, 9), topics="预备期表现", summary="金丝雀谈话要点：家中变故",
+    )  # fmt: skip
+    planted["appraisal.hearttoheart.summary"] = ["金丝雀谈话要点：家中变故"]
+
+    appraisal = appraisal_services.appraisal_open(actor=secretary, org=world.branch_a, year=2025)
+    appraisal_services.participant_exclude(
+        actor=secretary,
+        participant=Participant.objects.get(appraisal=appraisal, member=absent),
+        reason="incapable",
+        note="金丝雀不参评说明",
+    )
+    planted["appraisal.participant.excluded_reason"] = ["incapable", "因病不能表达本人意志"]
+    planted["appraisal.participant.excluded_note"] = ["金丝雀不参评说明"]
+
+    taking_part = list(Participant.objects.filter(appraisal=appraisal, excluded_reason=""))
+    failing = next(p for p in taking_part if p.member_id == wang.pk)
+    for member, user in voters.items():
+        appraisal_services.ballot_cast(
+            user=user,
+            appraisal=appraisal,
+            ratings={
+                p.pk: "unqualified" if p == failing else "qualified"
+                for p in taking_part
+                if p.member_id != member.pk
+            },
+        )
+    unqualified = RatingTally.objects.get(participant=failing).unqualified
+    assert unqualified == 2
+    planted["appraisal.ratingtally.unqualified"] = [logged("unqualified", unqualified)]
+
+    appraisal_services.rating_close(actor=secretary, appraisal=appraisal)
+    appraisal_services.grades_propose(
+        actor=secretary,
+        appraisal=appraisal,
+        grades={p.pk: "unqualified" if p == failing else "qualified" for p in taking_part},
+        notes={failing.pk: "金丝雀不合格事实：长期不参加组织生活"},
+        proposed_on=dt.date(2026, 1, 12),
+    )
+    planted["appraisal.participant.proposed_grade"] = [logged("proposed_grade", "unqualified"), "不合格"]
+    planted["appraisal.participant.proposal_note"] = ["金丝雀不合格事实：长期不参加组织生活"]
+    appraisal_services.grades_confirm(
+        actor=secretary, appraisal=appraisal, confirmed_on=dt.date(2026, 1, 16), decision="应到3人，实到3人"
+    )
+    planted["appraisal.participant.final_grade"] = [logged("final_grade", "unqualified"), "不合格"]
+
+    rectify = appraisal_services.follow_up_create(
+        actor=secretary, participant=failing, kind="rectify", decided_on=dt.date(2026, 1, 19),
+        deadline=dt.date(2026, 7, 17), measures="金丝雀帮扶措施：结对帮带",
+    )  # fmt: skip
+    appraisal_services.follow_up_close(
+        actor=secretary, follow_up=rectify, outcome="金丝雀处理结果：逾期未改", closed_on=dt.date(2026, 7, 20)
+    )
+    appraisal_services.follow_up_create(
+        actor=secretary, participant=failing, kind="disposal", disposal="persuade",
+        decided_on=dt.date(2026, 7, 23), measures="金丝雀处置决定：支部大会决定劝其退党",
+    )  # fmt: skip
+    planted["appraisal.followup.participant"] = [str(failing)]
+    planted["appraisal.followup.kind"] = [
+        logged("kind", "rectify"),
+        logged("kind", "disposal"),
+        "限期改正",
+        "组织处置",
+    ]
+    planted["appraisal.followup.disposal"] = ["persuade", "劝其退党"]
+    planted["appraisal.followup.decided_on"] = ["2026-01-19", "2026-07-23"]
+    planted["appraisal.followup.deadline"] = ["2026-07-17"]
+    planted["appraisal.followup.measures"] = [
+        "金丝雀帮扶措施：结对帮带",
+        "金丝雀处置决定：支部大会决定劝其退党",
+    ]
+    planted["appraisal.followup.outcome"] = ["金丝雀处理结果：逾期未改"]
+    planted["appraisal.followup.closed_on"] = ["2026-07-20"]
     return planted
 
 
