@@ -226,6 +226,8 @@ _SNAPSHOT_MODELS = (
     "points.PointRule",
     "points.PointEntry",
     "points.PointDay",
+    "points.PointTotal",
+    "points.PointOrgTotal",
     "points.PointAdjustment",
 )
 # Every model of these apps is snapshotted too (their models need not be listed one by one).

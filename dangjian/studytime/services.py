@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +20,8 @@ from dangjian.points import services as points
 from dangjian.studytime import content as registry
 from dangjian.studytime import rules
 from dangjian.studytime.models import HoursKind, StudyClock, StudyDay, StudyHours
+
+M = TypeVar("M", StudyClock, StudyDay)
 
 # Points rules earned by study time (codes of dangjian/points/rules.py DEFAULT_RULES).
 _READ_ACTION = {False: "article_read", True: "video_watch"}
@@ -70,12 +72,11 @@ def study_heartbeat(*, user: Any, content_key: str, state: str, now: dt.datetime
         raise BusinessError("studytime.not_found", "学习内容不存在或无权学习")
     member = member_for(user)
     with transaction.atomic():
-        clock, _ = StudyClock.objects.get_or_create(member=member)
-        clock = StudyClock.objects.select_for_update().get(pk=clock.pk)  # serialise this member's beats
+        clock = _locked(StudyClock, member=member)  # serialises this member's beats
         # Read the clock once the lock is held, so two beats racing from two tabs are credited in order.
         now = now or timezone.now()
         on = timezone.localdate(now)
-        day = _day_for_update(member, content_key, on)
+        day = _locked(StudyDay, member=member, content_key=content_key, on=on)
         credited = 0
         last = day.last_beat_at
         chained = last is not None and last < now and (now - last).total_seconds() <= rules.MAX_GAP
@@ -116,13 +117,17 @@ def study_heartbeat(*, user: Any, content_key: str, state: str, now: dt.datetime
     )
 
 
-def _day_for_update(member: Member, content_key: str, on: dt.date) -> StudyDay:
+def _locked(model: type[M], **key: Any) -> M:
+    """The row of ``model`` with ``key``, locked for this transaction, created if missing: one locking read
+    when it exists (every beat but a member's first of the day), which keeps the heartbeat cheap."""
+    row = model._default_manager.select_for_update().filter(**key).first()
+    if row is not None:
+        return row
     try:
         with transaction.atomic():
-            StudyDay.objects.get_or_create(member=member, content_key=content_key, on=on)
-    except IntegrityError:
-        pass  # created by a concurrent beat of another tab: the clock lock orders us after it
-    return StudyDay.objects.select_for_update().get(member=member, content_key=content_key, on=on)
+            return model._default_manager.create(**key)
+    except IntegrityError:  # created by a concurrent beat of another tab meanwhile
+        return model._default_manager.select_for_update().get(**key)
 
 
 def _after_credit(member: Member, item: registry.Content, on: dt.date, before: int, after: int) -> None:
