@@ -35,19 +35,22 @@ class NavGroup:
         return self.items[0] if len(self.items) == 1 else None
 
 
-# Menus: (label, icon, [(label, url name, icon, permission or None for everyone signed in)]).
+# An entry for accounts with a member record (their own study, points, meetings), not for the 三员.
+MEMBER = "member"
+
+# Menus: (label, icon, [(label, url name, icon, permission, MEMBER, or None for everyone signed in)]).
 _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
     ("首页", "house", [("首页", "core:home", "house", None)]),
     (
         "学习",
         "book",
         [
-            ("我的学习", "study:my_study", "book", None),
-            ("网络党校", "school:my_courses", "mortarboard", None),
-            ("学习笔记", "study:note_list", "journal-text", None),
+            ("我的学习", "study:my_study", "book", MEMBER),
+            ("网络党校", "school:my_courses", "mortarboard", MEMBER),
+            ("学习笔记", "study:note_list", "journal-text", MEMBER),
             ("党建新鲜事", "news:index", "newspaper", None),
-            ("我的学时", "studytime:my_hours", "hourglass-split", None),
-            ("我的积分", "points:my_points", "star", None),
+            ("我的学时", "studytime:my_hours", "hourglass-split", MEMBER),
+            ("我的积分", "points:my_points", "star", MEMBER),
             ("积分排行", "points:board", "trophy", "points.view"),
         ],
     ),
@@ -70,8 +73,8 @@ _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
         "组织生活",
         "calendar-check",
         [
-            ("我的组织生活", "meetings:my_meetings", "qr-code-scan", None),
-            ("我的评议", "appraisal:mine", "ui-checks", None),
+            ("我的组织生活", "meetings:my_meetings", "qr-code-scan", MEMBER),
+            ("我的评议", "appraisal:mine", "ui-checks", MEMBER),
             ("会议记录", "meetings:meeting_list", "calendar-check", "meetings.view"),
             ("落实情况", "meetings:compliance", "clipboard-check", "meetings.view"),
             ("组织生活会与民主评议", "appraisal:index", "people", "meetings.view"),
@@ -101,12 +104,24 @@ _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
 ]
 
 
+def _has_member(user: Any) -> bool:
+    """Whether the account has a member record (remembered on the user object for the request)."""
+    cached = getattr(user, "_nav_has_member", None)
+    if cached is None:
+        from dangjian.members.models import Member
+
+        cached = Member.objects.filter(user=user).exists()
+        user._nav_has_member = cached
+    return bool(cached)
+
+
 def navigation_for(user: Any, path: str) -> list[NavGroup]:
     """The menus with the entries the user may open (empty menus left out); the entry whose address is the
     longest prefix of ``path`` is active."""
+    member = _has_member(user)
     visible = [
         (menu, icon, [(label, reverse(name), i) for label, name, i, perm in entries if perm is None
-                      or scope.has_permission(user, perm)])
+                      or (member if perm == MEMBER else scope.has_permission(user, perm))])
         for menu, icon, entries in _MENUS
     ]  # fmt: skip
     urls = [url for _, _, entries in visible for _, url, _ in entries]

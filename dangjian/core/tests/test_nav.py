@@ -34,6 +34,8 @@ def test_a_secretary_gets_the_management_menus(world: SimpleNamespace) -> None:
 def test_the_system_administrator_sees_configuration_not_members(world: SimpleNamespace) -> None:
     menus = _labels(world.system_admin)
     assert "用户管理" in menus["系统"] and "资讯源管理" in menus["系统"]
+    assert menus["学习"] == ["党建新鲜事"]  # no member record: no study, points or meetings of their own
+    assert "组织生活" not in menus
     assert all("党员名册" not in items for items in menus.values())
 
 
