@@ -231,6 +231,11 @@ SPECTACULAR_SETTINGS = {
         "LessonKindEnum": "dangjian.school.models.LessonKind",
         "StudyItemKindEnum": "dangjian.study.models.ItemKind",
         "StudyTopicStatusEnum": "dangjian.study.models.TopicStatus",
+        # A dict of (value, label): its bound ``items`` gives the pairs the override needs.
+        "MeetingExclusionReasonEnum": "dangjian.meetings.rules.EXCLUSION_REASONS.items",
+        "AppraisalExclusionReasonEnum": "dangjian.appraisal.models.ExclusionReason",
+        "AppraisalGradeEnum": "dangjian.appraisal.models.Grade",
+        "FollowUpKindEnum": "dangjian.appraisal.models.FollowUpKind",
     },
 }
 

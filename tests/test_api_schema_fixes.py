@@ -114,3 +114,28 @@ def test_an_assignment_to_one_member_has_no_organisation_name(world):
     client = sign_in(Client(), world.officer)
     rows = client.get("/api/v1/study/manage/assignments/", {"topic": topic.pk}).json()["results"]
     assert [(r["org_name"], r["member_name"]) for r in rows] == [(None, "党员甲")]
+
+
+def test_appraisal_and_meetings_exclusion_reasons_and_grades_have_one_named_enum_each(world):
+    # 民主评议's reasons are 组织生活's (DOMAIN.md §5) plus 其他原因: two choice sets with one field name,
+    # each named once; the four grades share one enum wherever they appear.
+    from dangjian.appraisal.models import EXCLUSIONS, ExclusionReason
+    from dangjian.meetings.rules import EXCLUSION_REASONS
+
+    assert EXCLUSIONS == {**EXCLUSION_REASONS, "other": "其他原因"} == dict(ExclusionReason.choices)
+    client = sign_in(Client(), world.secretary_a)
+    schemas = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert schemas["AppraisalExclusionReasonEnum"]["enum"] == [*EXCLUSION_REASONS, "other"]
+    assert schemas["MeetingExclusionReasonEnum"]["enum"] == list(EXCLUSION_REASONS)
+
+    def refs(component, field):
+        prop = schemas[component]["properties"][field]
+        return {one.get("$ref") for one in [prop, *prop.get("oneOf", []), prop.get("items", {})]} - {None}
+
+    assert "#/components/schemas/MeetingExclusionReasonEnum" in refs("Attendance", "excluded_reason")
+    assert "#/components/schemas/AppraisalExclusionReasonEnum" in refs("Participant", "excluded_reason")
+    assert "#/components/schemas/AppraisalExclusionReasonEnum" in refs("ExcludeRequest", "reason")
+    graded = [("Participant", "self_grade"), ("Participant", "final_grade"), ("RatingRequest", "grade")]
+    for component, field in [*graded, ("SelfAssessmentRequest", "self_grade")]:
+        assert "#/components/schemas/AppraisalGradeEnum" in refs(component, field), (component, field)
+    assert not [name for name in schemas if name.startswith(("ExcludedReason", "SelfGrade", "FinalGrade"))]

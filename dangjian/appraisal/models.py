@@ -33,8 +33,21 @@ class Grade(models.TextChoices):
     UNQUALIFIED = rules.UNQUALIFIED, "不合格"
 
 
-# Why a member takes no part in an appraisal (DOMAIN.md §5's list for 应到会, plus a free reason).
-EXCLUSIONS: dict[str, str] = {**EXCLUSION_REASONS, "other": "其他原因"}
+class ExclusionReason(models.TextChoices):
+    """Why a member takes no part in an appraisal: DOMAIN.md §5's list for 应到会 (the same values and labels
+    as ``meetings.rules.EXCLUSION_REASONS``), plus a free reason."""
+
+    ABROAD = "abroad", EXCLUSION_REASONS["abroad"]
+    SUSPENDED = "suspended", EXCLUSION_REASONS["suspended"]
+    PROBATION = "probation", EXCLUSION_REASONS["probation"]
+    DETAINED = "detained", EXCLUSION_REASONS["detained"]
+    BEDRIDDEN = "bedridden", EXCLUSION_REASONS["bedridden"]
+    AWAY = "away", EXCLUSION_REASONS["away"]
+    INCAPABLE = "incapable", EXCLUSION_REASONS["incapable"]
+    OTHER = "other", "其他原因"
+
+
+EXCLUSIONS: dict[str, str] = dict(ExclusionReason.choices)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -262,7 +275,7 @@ class Participant(models.Model):
     )
     member_status = models.CharField("党员类别", max_length=20)
     excluded_reason = models.CharField(
-        "不参加评议原因", max_length=20, blank=True, choices=list(EXCLUSIONS.items())
+        "不参加评议原因", max_length=20, blank=True, choices=ExclusionReason.choices
     )
     excluded_note = models.CharField("说明", max_length=200, blank=True)
     self_assessment = models.TextField("个人自评", blank=True)

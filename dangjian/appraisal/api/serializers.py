@@ -7,18 +7,19 @@ from typing import Any
 from rest_framework import serializers
 
 from dangjian.access import scope
-from dangjian.appraisal import rules
 from dangjian.appraisal.models import (
-    EXCLUSIONS,
     Appraisal,
+    ExclusionReason,
     FollowUp,
+    FollowUpKind,
+    Grade,
     HeartToHeart,
     LifeMeeting,
     Participant,
     SelfExamination,
 )
 
-GRADE_CHOICES = [(g, rules.GRADE_LABELS[g]) for g in rules.GRADES]
+GRADE_CHOICES = Grade.choices
 MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer are refused as input, not passed to the database
 
 
@@ -104,7 +105,7 @@ def _reads_branch(context: Any, user: Any, org: Any) -> bool:
 
 
 class ExcludeSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    reason = serializers.ChoiceField(choices=[("", "参加评议"), *EXCLUSIONS.items()], allow_blank=True)
+    reason = serializers.ChoiceField(choices=[("", "参加评议"), *ExclusionReason.choices], allow_blank=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -275,7 +276,7 @@ class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class FollowUpWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
     participant = _id()
-    kind = serializers.ChoiceField(choices=[("rectify", "限期改正"), ("disposal", "组织处置")])
+    kind = serializers.ChoiceField(choices=FollowUpKind.choices)
     decided_on = serializers.DateField()
     measures = serializers.CharField()
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
