@@ -268,6 +268,110 @@ def _news_fetch_job(org: Org, member: Member) -> int:
     return job_create(kind=services.FETCH_JOB_KIND, user=admin, title="抓取资讯：权威发布").pk
 
 
+def _secretary(org: Org) -> Any:
+    """支部书记 of ``org``: meetings.change there (组织生活会 and 民主评议)."""
+    return _staff("branch_secretary", org)
+
+
+def _branch_pair(org: Org, member: Member) -> tuple[Member, Member]:
+    """``member`` and another member of the branch (added if the branch has no other): 民主评议 needs two
+    participants, a 谈心谈话 two people."""
+    from conftest import make_member
+
+    other = Member.objects.filter(org=org, exit_kind="").exclude(pk=member.pk).first()
+    return member, other or make_member(org, "陪评党员")
+
+
+def _appraisal(org: Org, member: Member) -> Any:
+    """The branch's 民主评议党员 of the year, open for rating (cached on the org object)."""
+    if not hasattr(org, "schemathesis_appraisal"):
+        from dangjian.appraisal import services
+
+        _branch_pair(org, member)
+        org.schemathesis_appraisal = services.appraisal_open(  # type: ignore[attr-defined]
+            actor=_secretary(org), org=org, year=2026
+        )
+    return org.schemathesis_appraisal  # type: ignore[attr-defined]
+
+
+def _appraisal_participant(org: Org, member: Member) -> int:
+    from dangjian.appraisal.models import Participant
+
+    return Participant.objects.get(appraisal=_appraisal(org, member), member=member).pk
+
+
+def _appraisal_follow_up(org: Org, member: Member) -> int:
+    """A 限期改正 of ``member``, confirmed 不合格 in the branch's appraisal of the year before."""
+    from django.utils import timezone
+
+    from dangjian.appraisal import services
+    from dangjian.appraisal.models import Participant
+
+    secretary, today = _secretary(org), timezone.localdate()
+    _branch_pair(org, member)
+    appraisal = services.appraisal_open(actor=secretary, org=org, year=2025)
+    appraisal = services.rating_close(actor=secretary, appraisal=appraisal)
+    lines = {p.pk: p.member_id for p in Participant.objects.filter(appraisal=appraisal, excluded_reason="")}
+    appraisal = services.grades_propose(
+        actor=secretary,
+        appraisal=appraisal,
+        grades={pk: "unqualified" if m == member.pk else "qualified" for pk, m in lines.items()},
+        notes={pk: "长期不参加组织生活" for pk, m in lines.items() if m == member.pk},
+        proposed_on=today,
+    )
+    appraisal = services.grades_confirm(
+        actor=secretary, appraisal=appraisal, confirmed_on=today, decision="党员大会表决通过"
+    )
+    return services.follow_up_create(
+        actor=secretary,
+        participant=Participant.objects.get(appraisal=appraisal, member=member),
+        kind="rectify",
+        decided_on=today,
+        deadline=today + dt.timedelta(days=180),
+        measures="结对帮扶，每月谈话一次",
+    ).pk
+
+
+def _life_meeting(org: Org, member: Member) -> Any:
+    """The branch's 组织生活会 of this year in preparation (cached on the org object)."""
+    if not hasattr(org, "schemathesis_life_meeting"):
+        from django.utils import timezone
+
+        from dangjian.appraisal import services
+
+        org.schemathesis_life_meeting = services.life_meeting_create(  # type: ignore[attr-defined]
+            actor=_secretary(org), org=org, year=timezone.localdate().year, topic="专题组织生活会"
+        )
+    return org.schemathesis_life_meeting  # type: ignore[attr-defined]
+
+
+def _talk(org: Org, member: Member) -> int:
+    from django.utils import timezone
+
+    from dangjian.appraisal import services
+
+    initiator, partner = _branch_pair(org, member)
+    return services.talk_record(
+        actor=_secretary(org),
+        life_meeting=_life_meeting(org, member),
+        initiator=initiator,
+        partner=partner,
+        talked_on=timezone.localdate(),
+        topics="思想和工作情况",
+        summary="交流了学习体会。",
+    ).pk
+
+
+def _examination(org: Org, member: Member) -> int:
+    from django.utils import timezone
+
+    from dangjian.appraisal.models import SelfExamination
+
+    return SelfExamination.objects.create(  # the member may have no account to hand it in through the service
+        life_meeting=_life_meeting(org, member), member=member, text="对照检查。", submitted_at=timezone.now()
+    ).pk
+
+
 OBJECTS: dict[str, Callable[[Org, Member], int]] = {
     "/api/v1/study/topics/": lambda org, member: _study_topic(org, member).pk,
     "/api/v1/study/items/": _study_item,
@@ -288,6 +392,12 @@ OBJECTS: dict[str, Callable[[Org, Member], int]] = {
     "/api/v1/news/fetch-jobs/": _news_fetch_job,
     "/api/v1/meetings/meetings/": _meeting,
     "/api/v1/meetings/attendances/": _meeting_attendance,
+    "/api/v1/appraisal/appraisals/": lambda org, member: _appraisal(org, member).pk,
+    "/api/v1/appraisal/participants/": _appraisal_participant,
+    "/api/v1/appraisal/follow-ups/": _appraisal_follow_up,
+    "/api/v1/appraisal/life-meetings/": lambda org, member: _life_meeting(org, member).pk,
+    "/api/v1/appraisal/talks/": _talk,
+    "/api/v1/appraisal/examinations/": _examination,
     "/api/v1/points/adjustments/": _point_adjustment,
     "/api/v1/members/": lambda org, member: member.pk,
     "/api/v1/orgs/": lambda org, member: org.pk,
