@@ -291,7 +291,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, **data: Any) -> Meeting:
     """Change a meeting's details, minutes or decisions. A record returned for correction goes back to the
     reviewer (status 已召开) when it is corrected; a reviewed record is locked.
     Audit: meetings.meeting.update (the changed fields, not the minutes' text)."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     _require(actor, "meetings.change", meeting.org)
     _require_editable(meeting)
     unknown = set(data) - set(MEETING_FIELDS)
@@ -335,7 +335,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, **data: Any) -> Meeting:
 def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a planned meeting (the period then shows as missing unless another is held).
     Audit: meetings.meeting.cancel."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     _require(actor, "meetings.change", meeting.org)
     if not reason.strip():
         raise BusinessError("meetings.reason_required", "请填写取消原因")
@@ -359,7 +359,7 @@ def meeting_record(*, actor: Any, meeting: Meeting, minutes: str, decisions: str
     The meeting must have started; check-in closes; ``held_on`` is the start's date. Present attendees get
     their points after commit (``meeting_attend``, content ``meeting-<pk>``). Audit: meetings.meeting.record.
     """
-    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
     _require(actor, "meetings.change", meeting.org)
     if meeting.starts_at is None:
         raise BusinessError("meetings.time_required", "请先填写会议开始时间")
@@ -400,7 +400,7 @@ def meeting_record(*, actor: Any, meeting: Meeting, minutes: str, decisions: str
 def checkin_open(*, actor: Any, meeting: Meeting) -> Meeting:
     """Open check-in: a fresh 6-digit code word and a random QR token; the list is synced with the roster.
     Audit: meetings.checkin.open (never the code itself)."""
-    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
     _require(actor, "meetings.change", meeting.org)
     _require_editable(meeting)
     if meeting.status != MeetingStatus.PLANNED:
@@ -419,7 +419,7 @@ def checkin_open(*, actor: Any, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def checkin_close(*, actor: Any, meeting: Meeting) -> Meeting:
     """Close check-in; the code word and QR token stop working. Audit: meetings.checkin.close."""
-    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
     _require(actor, "meetings.change", meeting.org)
     if not meeting.check_in_open:
         raise BusinessError("meetings.checkin_closed", "签到未开启")
@@ -574,7 +574,7 @@ def meeting_review(*, actor: Any, meeting: Meeting, action: str, comment: str = 
     approval, after which the record is locked. Only an organisation above the branch reviews (the grant of
     meetings.review must cover the branch), and nobody reviews a record they entered themselves.
     Audit: meetings.meeting.review."""
-    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
     if not scope.org_in_scope(actor, "meetings.review", meeting.org):
         raise BusinessError("meetings.forbidden", "无权审阅该党组织的会议记录")
     if action not in ReviewAction.values:
@@ -621,7 +621,7 @@ def meeting_revise(*, actor: Any, meeting: Meeting, reason: str) -> MeetingVersi
     from dangjian.meetings.selectors import record_snapshot
 
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("org", "group", "host", "recorder", "reviewed_by")
         .get(pk=meeting.pk)
     )
