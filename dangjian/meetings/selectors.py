@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -327,9 +328,11 @@ def compliance(
     freqs = config.frequencies()
     by_path = {b.path: b for b in branches}
     groups: dict[int, int] = defaultdict(int)
-    group_q = Q(pk__in=[])
-    for b in branches:
-        group_q |= scope.subtree_q("path", b.path)
+    # One subtree covering every branch (the paths' common prefix), not one OR per branch: SQLite refuses an
+    # expression tree deeper than 1,000 (more than ~1,000 branches). Only groups whose parent is one of the
+    # branches count (below).
+    common = os.path.commonprefix([b.path for b in branches])  # noqa: RUF071 - tree paths, by character
+    group_q = scope.subtree_q("path", common[: len(common) - len(common) % Org.steplen])
     depths = {b.depth + 1 for b in branches}
     for path in Org.objects.filter(group_q, kind=OrgKind.GROUP, is_active=True, depth__in=depths).values_list(
         "path", flat=True

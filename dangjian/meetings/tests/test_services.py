@@ -321,3 +321,19 @@ def test_leave_and_exclusion_reasons_never_reach_the_audit_log(world, theme_day)
     text = str(list(AuditEntry.objects.values("changes", "target_repr")))
     assert canary not in text and "detained" not in text
     assert AuditEntry.objects.filter(action="meetings.attendance.update").count() == 2
+
+
+def test_compliance_of_many_branches_is_one_statement_sqlite_accepts(world):
+    """bench/meetings.py found `compliance` over 5,000 branches failing on SQLite ("Expression tree is too
+    large"): the 党小组 look-up built one OR per branch; it is now one subtree of their common prefix."""
+    import datetime as dt
+
+    from dangjian.meetings import selectors
+    from dangjian.orgs.models import Org
+
+    branches = [world.branch_a] * 1500 + [world.branch_b]  # as many clauses as 1,501 branches would need
+    rows = selectors.compliance(branches, dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 1))
+    assert len(rows) == 1501
+    owes_group_meetings = {r.org.pk: any(p.kind == "group_meeting" for p in r.periods) for r in rows}
+    assert Org.objects.filter(kind="group", path__startswith=world.branch_a.path).exists()
+    assert owes_group_meetings == {world.branch_a.pk: True, world.branch_b.pk: False}  # only A has a 党小组
