@@ -159,6 +159,8 @@ SECURITY_POLICY_CACHE_SECONDS = int(os.environ.get("SECURITY_POLICY_CACHE_SECOND
 # count as reading it (阅读文章).
 STUDY_HEARTBEAT_INTERVAL = int(os.environ.get("STUDY_HEARTBEAT_INTERVAL", "15"))
 STUDY_READ_SECONDS = int(os.environ.get("STUDY_READ_SECONDS", "30"))
+# [C] 学时 a year for a branch secretary (DOMAIN.md §2; members: 32, national, not configurable).
+STUDY_HOURS_REQUIRED_SECRETARY = int(os.environ.get("STUDY_HOURS_REQUIRED_SECRETARY", "56"))
 # 组织生活 reminders: days before a planned meeting; e-mail when EMAIL_HOST is set (else in the platform).
 MEETINGS_REMIND_DAYS = int(os.environ.get("MEETINGS_REMIND_DAYS", "3"))
 SITE_URL = os.environ.get("SITE_URL", "")  # the platform's address, for links in e-mails and calendar events

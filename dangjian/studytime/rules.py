@@ -22,7 +22,7 @@ HEARTBEAT_INTERVAL = 15  # seconds between heartbeats while studying (the page's
 MAX_GAP = 2 * HEARTBEAT_INTERVAL + 5  # a longer silence means the member was not there
 READ_SECONDS = 30  # [C] an article counts as read (阅读文章) after this much time on it in a day
 REQUIRED_HOURS = 32  # [N] 教管条例 第二十条
-REQUIRED_HOURS_SECRETARY = 56  # [C] DOMAIN.md §2
+REQUIRED_HOURS_SECRETARY = 56  # [C] DOMAIN.md §2: the default of settings.STUDY_HOURS_REQUIRED_SECRETARY
 
 # What a heartbeat may say. "visible": an article or document is on screen; "playing": a video or audio plays;
 # "stop": the last beat of a chain (paused, hidden, left): credits the time since the previous beat and ends
@@ -95,8 +95,3 @@ def expected_by(*, required: int, on: dt.date) -> Decimal:
 
 def is_behind(*, hours: Decimal, required: int, on: dt.date) -> bool:
     return hours < expected_by(required=required, on=on)
-
-
-def hours_from_seconds(seconds: int) -> Decimal:
-    """Study time converted to 学时 (1 学时 = 45 minutes of class, rounded down to 0.1)."""
-    return (Decimal(seconds) / Decimal(45 * 60)).quantize(Decimal("0.1"), rounding="ROUND_DOWN")

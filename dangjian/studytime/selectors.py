@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -26,6 +27,7 @@ from django.db.models.functions import Coalesce, Substr
 
 from dangjian.access import scope
 from dangjian.members.models import Member
+from dangjian.members.selectors import member_get_own
 from dangjian.orgs.models import Org, Position, PositionTitle
 from dangjian.studytime import rules
 from dangjian.studytime.models import StudyDay, StudyHours
@@ -33,10 +35,12 @@ from dangjian.studytime.models import StudyDay, StudyHours
 _ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=7, decimal_places=1))
 
 
-def member_of(user: Any) -> Member | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Member.objects.select_related("org").filter(user=user).first()
+member_of = member_get_own  # the member record of an account, if any
+
+
+def secretary_hours() -> int:
+    """[C] 学时 a year for a branch secretary (DOMAIN.md §2), ``STUDY_HOURS_REQUIRED_SECRETARY``."""
+    return int(getattr(settings, "STUDY_HOURS_REQUIRED_SECRETARY", rules.REQUIRED_HOURS_SECRETARY))
 
 
 def is_secretary(member: Member, on: dt.date) -> bool:
@@ -69,7 +73,7 @@ def my_hours(member: Member, year: int, on: dt.date) -> MyHours:
     total = StudyHours.objects.filter(member=member, year=year, revoked=False).aggregate(t=Sum("hours"))[
         "t"
     ] or Decimal("0")
-    required = rules.required_hours(is_secretary=is_secretary(member, on))
+    required = rules.required_hours(is_secretary=is_secretary(member, on), secretary_hours=secretary_hours())
     # For a past year the whole requirement was due; for this year, pro rata.
     day = on if on.year == year else dt.date(year, 12, 31)
     expected = rules.expected_by(required=required, on=day)
@@ -100,7 +104,7 @@ def _annotated_members(year: int, on: dt.date) -> QuerySet[Member]:
     )
     day = on if on.year == year else dt.date(year, 12, 31)
     expected_member = rules.expected_by(required=rules.REQUIRED_HOURS, on=day)
-    expected_secretary = rules.expected_by(required=rules.REQUIRED_HOURS_SECRETARY, on=day)
+    expected_secretary = rules.expected_by(required=secretary_hours(), on=day)
     return (
         Member.objects.active()
         .annotate(

@@ -16,6 +16,7 @@ from dangjian.access import scope
 from dangjian.audit import services as audit
 from dangjian.core.errors import BusinessError
 from dangjian.members.models import Member
+from dangjian.members.selectors import member_get_own
 from dangjian.points import services as points
 from dangjian.studytime import content as registry
 from dangjian.studytime import rules
@@ -50,7 +51,7 @@ def heartbeat_interval() -> int:
 
 
 def member_for(user: Any) -> Member:
-    member = Member.objects.select_related("org").filter(user=user).first() if user.is_authenticated else None
+    member = member_get_own(user)
     if member is None:
         raise BusinessError("studytime.no_member", "当前账号未关联党员档案，不能记录学习时长")
     return member

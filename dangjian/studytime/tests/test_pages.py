@@ -134,3 +134,25 @@ class TestRecord:
         assert answer.status_code == 200
         assert "这个字段是必填项" in answer.content.decode() or "必填" in answer.content.decode()
         assert not StudyHours.objects.exists()
+
+
+class TestSecretaryRequirement:
+    def test_the_secretary_requirement_is_configuration(self, world: SimpleNamespace, settings) -> None:
+        """DOMAIN.md §2 [C]: 56 学时 for branch secretaries by default, configurable; members' 32 is fixed."""
+        from dangjian.orgs.models import Position
+        from dangjian.studytime import rules, selectors
+
+        today = timezone.localdate()
+        Position.objects.create(
+            org=world.branch_a, member=world.member, title="secretary", started_on=dt.date(2024, 1, 10)
+        )
+        assert selectors.my_hours(world.member, today.year, today).required == 56
+        settings.STUDY_HOURS_REQUIRED_SECRETARY = 40
+        assert selectors.my_hours(world.member, today.year, today).required == 40
+        listed = selectors.members_progress(
+            user=world.secretary_a, org=world.branch_a, year=today.year, on=today
+        )
+        row = next(m for m in listed if m.pk == world.member.pk)
+        other = next(m for m in listed if m.pk != world.member.pk)
+        assert row.expected == rules.expected_by(required=40, on=today)
+        assert other.expected == rules.expected_by(required=32, on=today)

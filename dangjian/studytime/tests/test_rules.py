@@ -80,8 +80,3 @@ def test_expected_hours_are_pro_rata_over_the_year() -> None:
     assert rules.expected_by(required=32, on=dt.date(2026, 7, 2)) == Decimal("16.0")  # day 183 of 365
     assert rules.is_behind(hours=Decimal("15.9"), required=32, on=dt.date(2026, 7, 2))
     assert not rules.is_behind(hours=Decimal("16"), required=32, on=dt.date(2026, 7, 2))
-
-
-def test_hours_from_seconds_counts_45_minute_periods() -> None:
-    assert rules.hours_from_seconds(45 * 60) == Decimal("1.0")
-    assert rules.hours_from_seconds(44 * 60) == Decimal("0.9")
