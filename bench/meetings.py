@@ -1,14 +1,17 @@
 #!/usr/bin/env python
 """Benchmark of 组织生活 compliance (issue 5, performance): a committee's compliance over ~5,000 branches for a
-year, computed on demand by ``meetings.selectors.compliance``, against the raw SQL aggregate of the same
-counts, in the same run.
+year — the whole-scope totals and branches behind (``meetings.selectors.compliance_overview``) and every
+period of every branch (``selectors.compliance``), both served from the maintained summary
+``meetings.CompliancePeriod`` — against the raw SQL aggregate of the same counts over the meetings, in the
+same run.
 
     .venv/bin/python bench/meetings.py                       # SQLite, 100,000 members (~5,000 branches)
     .venv/bin/python bench/meetings.py --postgres            # then PostgreSQL (dangjian_bench_meetings)
     .venv/bin/python bench/meetings.py --members 5000 --runs 5   # quick
 
 Per database, from a fresh database: ``migrate``, ``seed_demo --members N`` (timed), a year of meetings for
-every active branch (``--generate``, a child process, tqdm bar, ``bulk_create``), then the measurements
+every active branch (``--generate``, a child process, tqdm bar, ``bulk_create``, which bypasses the services),
+``manage.py meetings_rebuild_compliance`` (timed: the summary of those meetings), then the measurements
 (``--measure``, another child process, Django's test client with ``force_login``). Ratios are against the
 raw aggregate measured in the same process; nothing here asserts a time except the reported PASS/FAIL.
 Results: bench/var/meetings-<database>.json and bench/var/meetings-report.md. See bench/README.md.
@@ -70,7 +73,11 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, An
         print(f"   seed_demo --members {args.members}: {seed_s:.1f} s", flush=True)
         cmd = [sys.executable, str(Path(__file__)), "--generate", "--json", str(gen_json)]
         subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+        rebuild_s = _timed([*manage, "meetings_rebuild_compliance", "-v0"], env, log)
+        gen = json.loads(gen_json.read_text())
+        gen_json.write_text(json.dumps({**gen, "rebuild_s": rebuild_s}, ensure_ascii=False, indent=2))
     generated = json.loads(gen_json.read_text())
+    print(f"   meetings_rebuild_compliance: {generated['rebuild_s']:.1f} s", flush=True)
     print(f"   meetings: {generated['meetings']:,} in {generated['seconds']:.1f} s", flush=True)
     cmd = [sys.executable, str(Path(__file__)), "--measure", "--json", str(out), "--runs", str(args.runs),
            "--max-wait", str(args.max_wait),
@@ -102,6 +109,7 @@ def report(results: list[dict[str, Any]], info: dict[str, str]) -> str:
             f"Members {r['members']:,} · branches {g['branches']:,} · meetings {g['meetings']:,} in {g['year']} "
             f"(held on time {g['on_time']:,}, late {g['late']:,}, planned not held {g['planned']:,}, owed without a "
             f"record {g['absent']:,}) · seed_demo {r['seed_s']:.0f} s · generated in {g['seconds']:.0f} s · "
+            f"summary rebuilt (`meetings_rebuild_compliance`) in {g.get('rebuild_s', 0):.1f} s · "
             f"runs {r['runs']} (p99 = the slowest run below 100 runs) · load average (1, 5, 15 min): "
             f"seeding {r['load_seed']}, measuring {r['load']} → {r['load_end']}",
             "",
@@ -114,13 +122,24 @@ def report(results: list[dict[str, Any]], info: dict[str, str]) -> str:
             lines.append(
                 f"| {name} | raw SQL aggregate, whole scope (1 GROUP BY) | {_t(raw)} | 1 | 1.00× | | |"
             )
-            whole = "`branch_list` + `selectors.compliance` + `totals`, whole scope in one call"
+            if "overview" in u:
+                m = u["overview"]
+                limit = FACTOR * raw["median"] + PLUS_MS
+                lines.append(
+                    f"| {name} | **`selectors.compliance_overview`**: whole-scope totals and branches behind "
+                    f"(the committee page's headline) | {_t(m)} | {u['queries']['overview']} | "
+                    f"{m['median'] / raw['median']:.2f}× | ≤ {limit:.1f} ms | {_ok(m['median'] <= limit)} |"
+                )
+            whole = "`branch_list` + `selectors.compliance` + `totals`, every period, whole scope in one call"
             if u.get("selector_error"):
                 lines.append(f"| {name} | {whole} | **error**: `{u['selector_error'][:120]}` | | | | FAIL |")
                 whole = ""
             for key, what in (
                 ("selector", whole),
-                ("selector_paged", "the same, called page by page (50 branches)"),
+                (
+                    "selector_paged",
+                    "the same, called page by page (50 branches; at most 5 runs, informative)",
+                ),
             ):
                 if not what or key not in u:
                     continue
@@ -150,9 +169,15 @@ def report(results: list[dict[str, Any]], info: dict[str, str]) -> str:
                 f"{c['late']:,}, missing {c['missing']:,}, pending {c['pending']:,}; raw groups not owed "
                 f"{c['unowed_groups']} | {c['mismatches']} mismatches | | | | {_ok(c['mismatches'] == 0)} |"
             )
-        lines += ["", "Queries of the selector (first 300 characters each):", ""]
+            if "overview_equal" in u:
+                lines.append(
+                    f"| {name} | `compliance_overview` = `totals(compliance(…))` and its branches behind: "
+                    f"{u['totals']} | {'equal' if u['overview_equal'] else 'DIFFERENT'} | | | | "
+                    f"{_ok(u['overview_equal'])} |"
+                )
+        lines += ["", "Queries of `compliance_overview` and of the selector (first 300 characters each):", ""]
         for u in r["users"]:
-            for q in u["selector_sql"]:
+            for q in [*u.get("overview_sql", []), *u["selector_sql"]]:
                 lines.append(f"- {u['user']}: {q['ms']:.1f} ms `{q['sql'][:300]}`")
         lines.append("")
     return "\n".join(lines)
@@ -402,6 +427,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             rows = selectors.compliance(list(selectors.branch_list(user=user)), start, end, today)
             return rows, selectors.totals(rows)
 
+        def overview(user: Any = user) -> Any:
+            # What the committee's page shows on top: the whole scope's totals and the branches behind.
+            return selectors.compliance_overview(selectors.branch_list(user=user), start, end, today)
+
         def selector_paged(user: Any = user) -> Any:
             # What the dashboard does for the whole scope: the selector called page by page (50 branches).
             branches = list(selectors.branch_list(user=user))
@@ -430,8 +459,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 f"   {username}: selector over the whole scope failed: {entry['selector_error']}", flush=True
             )
             selector = selector_paged
+        entry["overview"] = _timings(overview, args.runs)
         entry["selector"] = _timings(selector, args.runs)
-        entry["selector_paged"] = _timings(selector_paged, args.runs)
+        # Informative only (what the page did before the summary): a few runs.
+        entry["selector_paged"] = _timings(selector_paged, min(args.runs, 5), warm=1)
         raw2 = _timings(lambda q=q_all: run_raw(q), args.runs)
         entry["raw_all"] = {k: (raw1[k] + raw2[k]) / 2 for k in raw1}
         entry["raw_page"] = _timings(lambda q=q_page: run_raw(q), args.runs)
@@ -443,6 +474,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         entry["selector_sql"] = [
             {"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in ctx.captured_queries
         ]
+        with CaptureQueriesContext(connection) as ctx:
+            ov = overview()
+        entry["queries"]["overview"] = len(ctx.captured_queries)
+        entry["overview_sql"] = [
+            {"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in ctx.captured_queries
+        ]
+        entry["overview_equal"] = ov.totals == tot and ov.behind == [r.org.pk for r in rows if r.missing]
         for key, url in (("page", PAGE), ("api", API)):
             with CaptureQueriesContext(connection) as ctx:
                 client.get(url)
@@ -450,7 +488,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         entry["correct"] = check(rows, run_raw(q_all), freqs)
         entry["totals"] = tot.__dict__
         print(f"   {username}: {len(branches):,} branches · selector {entry['selector']['median']:.1f} ms · raw "
-              f"{entry['raw_all']['median']:.1f} ms · page {entry['page']['median']:.1f} ms · api "
+              f"{entry['raw_all']['median']:.1f} ms · overview {entry['overview']['median']:.1f} ms · page {entry['page']['median']:.1f} ms · api "
               f"{entry['api']['median']:.1f} ms · mismatches {entry['correct']['mismatches']}", flush=True)  # fmt: skip
         users.append(entry)
     server = connection.vendor

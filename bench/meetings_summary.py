@@ -1,6 +1,10 @@
 #!/usr/bin/env python
 """What a maintained compliance summary would cost to read (a sketch for RESULTS.md, not app code).
 
+Historical: the summary it sketched is now built (``meetings.CompliancePeriod``, read by
+``selectors.compliance_overview``) and measured by ``bench/meetings.py``; this script is kept because
+RESULTS.md cites its numbers.
+
 Run after ``bench/meetings.py`` on its database (the environment as ``bench/meetings.py`` sets it):
 
     DATABASE_URL=sqlite:///bench/var/meetings.sqlite3 DJANGO_SETTINGS_MODULE=bench.settings_bench \\

@@ -348,3 +348,44 @@ class CalendarFeed(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class CompliancePeriod(models.Model):
+    """The maintained summary behind the compliance pages (组织生活落实情况): for one organisation, one
+    meeting kind and one period of that kind's frequency (month / quarter / year, DOMAIN.md §3), how many
+    of its meetings were held within the period (``on_time``) and after it ended (``late``, 补开).
+
+    A meeting counts for the period containing its ``planned_on`` while its status is held, returned or
+    reviewed (``HELD_STATUSES``); it is late when ``held_on`` is after the period's last day. What is owed is
+    not stored: it follows from the branch as it is now (设支委会, its 党小组) and the configured frequencies,
+    so a branch that moves in the tree, gains a 党小组 or is merged needs no rewrite (the row stays with the
+    meeting's organisation, found through its current path). ``period`` records the frequency the row was
+    counted with: rows of another period (the local frequency of 党课 was reconfigured) are ignored until
+    ``manage.py meetings_rebuild_compliance`` recounts them.
+
+    Written only by ``meetings.services`` in the same transaction as the meeting (record, update, cancel,
+    review, revision) and rebuilt from the meetings by ``services.compliance_rebuild``.
+    """
+
+    org = models.ForeignKey("orgs.Org", verbose_name="党组织", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("会议类型", max_length=30, choices=MeetingKind.choices)
+    period = models.CharField("周期", max_length=10, choices=[(k, v) for k, v in rules.PERIOD_LABELS.items()])
+    period_start = models.DateField("周期开始")
+    period_end = models.DateField("周期结束")
+    on_time = models.PositiveIntegerField("按期召开", default=0)
+    late = models.PositiveIntegerField("逾期补开", default=0)
+
+    scope_org_field = "org"
+
+    class Meta:
+        verbose_name = "组织生活落实汇总"
+        verbose_name_plural = verbose_name
+        ordering = ["org_id", "period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "kind", "period", "period_start"], name="meetings_compliance_period_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.kind} {self.period_start}: {self.on_time}+{self.late}"

@@ -91,4 +91,14 @@ INVENTORY: dict[str, dict[str, str]] = {
         "last_used_at": _I,
         "revoked_at": _I,
     },
+    "meetings.complianceperiod": {  # counts per organisation and period: no person
+        "id": _I,
+        "org": _I,
+        "kind": _I,
+        "period": _I,
+        "period_start": _I,
+        "period_end": _I,
+        "on_time": _I,
+        "late": _I,
+    },
 }

@@ -343,6 +343,15 @@ def classify_period(due: Due, held_dates: Sequence[dt.date], today: dt.date) -> 
     """
     on_time = sum(1 for d in held_dates if d <= due.end)
     late = sum(1 for d in held_dates if d > due.end)
+    return classify_counts(due, on_time, late, today)
+
+
+def classify_counts(due: Due, on_time: int, late: int, today: dt.date) -> PeriodCompliance:
+    """Compliance of one owed period from the number of its meetings held on time and held late (补开).
+
+    Held meetings beyond what is owed do not make up for another period: held = min(on time, owed), late =
+    min(late, owed − held). The period is open (still pending, not missing) until its last day has passed.
+    """
     held = min(on_time, due.count)
     return PeriodCompliance(
         due.kind, due.start, due.end, due.count, held, min(late, due.count - held), due.end >= today

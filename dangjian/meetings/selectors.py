@@ -1,7 +1,11 @@
 """Reads of 组织生活, always scoped: meetings, attendance summaries, the calendar and compliance.
 
-Compliance is computed from the records on demand: for a page of branches one query reads the branches'
-党小组 and one grouped query reads their held meetings; nothing is queried per branch.
+Compliance reads the maintained summary ``CompliancePeriod`` (the held meetings counted per organisation, kind
+and period by the services): for a page of branches one query reads the branches' 党小组 and one reads their
+summary rows; a committee's whole-scope totals are one aggregate over the summary (``compliance_overview``).
+What is owed is never stored: it follows from the branches as they are now and the configured frequencies.
+``compliance_from_meetings`` computes the same from the meeting records (the reference the summary is
+checked against). Nothing is queried per branch.
 """
 
 from __future__ import annotations
@@ -9,16 +13,25 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
+import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from dangjian.access import scope
 from dangjian.meetings import config, rules
-from dangjian.meetings.models import HELD_STATUSES, Attendance, Meeting, MeetingKind, MeetingStatus
+from dangjian.meetings.models import (
+    HELD_STATUSES,
+    Attendance,
+    CompliancePeriod,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org, OrgKind
 from dangjian.orgs.rules import BRANCH_KINDS
@@ -315,36 +328,101 @@ class BranchCompliance:
         return {k: v for k, v in out.items() if v}
 
 
-def compliance(
-    branches: Sequence[Org], start: dt.date, end: dt.date, today: dt.date
-) -> list[BranchCompliance]:
-    """Compliance of ``branches`` for the periods in [start, end]: what was due, held, late, missing.
+def _group_counts(branches: Iterable[tuple[int, str, int]]) -> dict[int, int]:
+    """The number of active 党小组 directly under each branch, given as (pk, path, depth); one query.
 
-    Two queries for any number of branches: their 党小组 (to know who owes 党小组会), and the held meetings
-    grouped by branch, kind, group, planned date and held date.
+    One subtree covering every branch (the paths' common prefix), not one OR per branch: SQLite refuses an
+    expression tree deeper than 1,000 (more than ~1,000 branches). Only groups whose parent is one of the
+    branches count.
     """
-    if not branches:
-        return []
-    freqs = config.frequencies()
-    by_path = {b.path: b for b in branches}
-    groups: dict[int, int] = defaultdict(int)
-    # One subtree covering every branch (the paths' common prefix), not one OR per branch: SQLite refuses an
-    # expression tree deeper than 1,000 (more than ~1,000 branches). Only groups whose parent is one of the
-    # branches count (below).
-    common = os.path.commonprefix([b.path for b in branches])  # noqa: RUF071 - tree paths, by character
+    by_path = {path: pk for pk, path, _ in branches}
+    if not by_path:
+        return {}
+    depths = {depth + 1 for _, _, depth in branches}
+    common = os.path.commonprefix(list(by_path))  # noqa: RUF071 - tree paths, by character
     group_q = scope.subtree_q("path", common[: len(common) - len(common) % Org.steplen])
-    depths = {b.depth + 1 for b in branches}
+    groups: dict[int, int] = defaultdict(int)
     for path in Org.objects.filter(group_q, kind=OrgKind.GROUP, is_active=True, depth__in=depths).values_list(
         "path", flat=True
     ):
         parent = by_path.get(path[: -Org.steplen])
         if parent is not None:
-            groups[parent.pk] += 1
-    # The period of a yearly kind may start before ``start``: read from the earliest period start.
+            groups[parent] += 1
+    return groups
+
+
+def _facts_of(branches: Sequence[Org]) -> dict[int, rules.BranchFacts]:
+    groups = _group_counts([(b.pk, b.path, b.depth) for b in branches])
+    return {b.pk: rules.BranchFacts(b.has_committee, groups.get(b.pk, 0)) for b in branches}
+
+
+def compliance(
+    branches: Sequence[Org], start: dt.date, end: dt.date, today: dt.date
+) -> list[BranchCompliance]:
+    """Compliance of ``branches`` for the periods in [start, end]: what was due, held, late, missing.
+
+    Every period of each kind that overlaps [start, end] is owed (``rules.dues_between``) and counts all
+    the meetings planned in it. Two queries for any number of branches: their 党小组 (to know who owes
+    党小组会) and their rows of the maintained summary ``CompliancePeriod``.
+    """
+    if not branches:
+        return []
+    freqs = config.frequencies()
+    facts = _facts_of(branches)
+    counts: dict[tuple[int, str, dt.date], tuple[int, int]] = {}
+    summary = CompliancePeriod.objects.filter(
+        org_id__in=sorted(facts), period_end__gte=start, period_start__lte=end
+    ).values_list("org_id", "kind", "period", "period_start", "on_time", "late")
+    for org_id, kind, period, p_start, on_time, late in summary:
+        if kind in freqs and freqs[kind].period == period:  # rows of a reconfigured frequency: ignored
+            counts[(org_id, kind, p_start)] = (on_time, late)
+    owed = _owed(start, end, freqs)
+    # Periods are immutable and repeat across branches (the same owed period with the same counts): build
+    # each distinct one once. The owed periods come from ``owed``'s memo, so their identity is a fair key.
+    classified: dict[tuple[int, int, int], rules.PeriodCompliance] = {}
+    out = []
+    for b in branches:
+        periods = []
+        for due in owed(facts[b.pk]):
+            on_time, late = counts.get((b.pk, due.kind, due.start), (0, 0))
+            key = (id(due), on_time, late)
+            found = classified.get(key)
+            if found is None:
+                found = classified[key] = rules.classify_counts(due, on_time, late, today)
+            periods.append(found)
+        out.append(BranchCompliance(b, periods))
+    return out
+
+
+def _owed(
+    start: dt.date, end: dt.date, freqs: dict[str, rules.Frequency]
+) -> Callable[[rules.BranchFacts], list[rules.Due]]:
+    """``rules.dues_between`` over [start, end], memoised: branches share a few (设支委会, 党小组)."""
+    cache: dict[rules.BranchFacts, list[rules.Due]] = {}
+
+    def owed(facts: rules.BranchFacts) -> list[rules.Due]:
+        if facts not in cache:
+            cache[facts] = rules.dues_between(facts, start, end, freqs)
+        return cache[facts]
+
+    return owed
+
+
+def compliance_from_meetings(
+    branches: Sequence[Org], start: dt.date, end: dt.date, today: dt.date
+) -> list[BranchCompliance]:
+    """The same as ``compliance``, computed from the meeting records instead of the summary (slower: one row
+    per meeting). The reference the summary is checked against (tests, ``meetings_rebuild_compliance
+    --check``)."""
+    if not branches:
+        return []
+    freqs = config.frequencies()
+    facts = _facts_of(branches)
     first = min(rules.period_bounds(f.period, start)[0] for f in freqs.values())
+    last = max(rules.period_bounds(f.period, end)[1] for f in freqs.values())
     held = (
         Meeting.objects.filter(
-            org__in=[b.pk for b in branches], planned_on__range=(first, end), status__in=HELD_STATUSES
+            org__in=sorted(facts), planned_on__range=(first, last), status__in=HELD_STATUSES
         )
         .values("org_id", "kind", "planned_on", "held_on")
         .annotate(n=Count("id"))
@@ -356,10 +434,9 @@ def compliance(
         dates[(row["org_id"], row["kind"], p_start)].extend([row["held_on"] or row["planned_on"]] * row["n"])
     out = []
     for b in branches:
-        facts = rules.BranchFacts(b.has_committee, groups.get(b.pk, 0))
         periods = [
             rules.classify_period(due, dates.get((b.pk, due.kind, due.start), []), today)
-            for due in rules.dues_between(facts, start, end, freqs)
+            for due in rules.dues_between(facts[b.pk], start, end, freqs)
         ]
         out.append(BranchCompliance(b, periods))
     return out
@@ -377,12 +454,128 @@ class ComplianceTotals:
 
 
 def totals(rows: Sequence[BranchCompliance]) -> ComplianceTotals:
-    return ComplianceTotals(
-        len(rows),
-        sum(r.due for r in rows),
-        sum(r.held for r in rows),
-        sum(r.late for r in rows),
-        sum(r.missing for r in rows),
-        sum(r.pending for r in rows),
-        sum(1 for r in rows if r.missing),
+    """The figures of ``rows`` summed (one pass over their periods)."""
+    due = held = late = missing = pending = behind = 0
+    for r in rows:
+        short = 0
+        for p in r.periods:
+            due += p.due
+            held += p.held
+            late += p.late
+            if p.open:
+                pending += max(p.due - p.held - p.late, 0)
+            else:
+                short += max(p.due - p.held - p.late, 0)
+        missing += short
+        behind += 1 if short else 0
+    return ComplianceTotals(len(rows), due, held, late, missing, pending, behind)
+
+
+@dataclass
+class ComplianceOverview:
+    """A committee's whole scope at once: the totals, and the branches with a missing meeting (tree order)."""
+
+    totals: ComplianceTotals
+    behind: list[int]
+
+
+_IDENT = re.compile(r"^[a-z_]+$")
+
+
+def compliance_overview(
+    branches: QuerySet[Org], start: dt.date, end: dt.date, today: dt.date
+) -> ComplianceOverview:
+    """``totals(compliance(all branches))`` and the branches behind, without a row per period in Python.
+
+    Four queries for any number of branches: the branches (pk, path, 设支委会), their 党小组, one aggregate
+    over the summary per branch where each row is capped at what the branch owes for it (computed in SQL
+    from the kind and 设支委会, as ``rules.owes``), and the 党小组会 rows grouped by their counts (capped in
+    Python by the number of 党小组: joining a per-branch count in SQL made SQLite rescan it for every row).
+    What a branch owes in all is computed in Python once per distinct (设支委会, 党小组) pair.
+    """
+    freqs = config.frequencies()
+    orgs = list(branches.order_by("path").values_list("pk", "path", "depth", "has_committee"))
+    if not orgs:
+        return ComplianceOverview(ComplianceTotals(0, 0, 0, 0, 0, 0, 0), [])
+    groups = _group_counts([(pk, path, depth) for pk, path, depth, _ in orgs])
+    agg = _summary_aggregate(branches, groups, start, end, today, freqs)
+    owed = _owed(start, end, freqs)
+    sums: dict[rules.BranchFacts, tuple[int, int]] = {}
+    due = held = late = missing = pending = 0
+    behind: list[int] = []
+    for pk, _, _, has_committee in orgs:
+        facts = rules.BranchFacts(has_committee, groups.get(pk, 0))
+        if facts not in sums:
+            dues = owed(facts)
+            sums[facts] = (sum(d.count for d in dues), sum(d.count for d in dues if d.end < today))
+        total_due, closed_due = sums[facts]
+        b_held, covered, covered_closed = agg.get(pk, (0, 0, 0))
+        due += total_due
+        held += b_held
+        late += covered - b_held
+        missing += closed_due - covered_closed
+        pending += (total_due - closed_due) - (covered - covered_closed)
+        if closed_due > covered_closed:
+            behind.append(pk)
+    return ComplianceOverview(
+        ComplianceTotals(len(orgs), due, held, late, missing, pending, len(behind)), behind
     )
+
+
+def _summary_aggregate(
+    branches: QuerySet[Org],
+    groups: dict[int, int],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    freqs: dict[str, rules.Frequency],
+) -> dict[int, tuple[int, int, int]]:
+    """Per branch: held on time (capped per period at what is owed), held on time or late (capped), the
+    same in ended periods. Rows counted with another frequency than the configured one are left out."""
+    for kind, f in freqs.items():  # inlined below as literals: only known identifiers and integers
+        if not _IDENT.match(kind) or not _IDENT.match(f.period):
+            raise ValueError(kind)
+    owes = []
+    for kind, f in freqs.items():
+        if kind == rules.COMMITTEE_MEETING:
+            owes.append(f"WHEN '{kind}' THEN (CASE WHEN o.has_committee THEN {int(f.count)} ELSE 0 END)")
+        elif kind != rules.GROUP_MEETING:
+            owes.append(f"WHEN '{kind}' THEN {int(f.count)}")
+    due = f"(CASE s.kind {' '.join(owes)} ELSE 0 END)"
+    periods = " ".join(f"WHEN '{k}' THEN '{f.period}'" for k, f in freqs.items())
+    period = f"(CASE s.kind {periods} END)"
+    least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+    sub_sql, sub_params = branches.order_by().values("pk").query.sql_with_params()
+    org_table, summary_table = Org._meta.db_table, CompliancePeriod._meta.db_table
+    where = f"s.org_id IN ({sub_sql}) AND s.period_end >= %s AND s.period_start <= %s AND s.period = {period}"
+    # Only the literals checked above, table names and Django's own compiled subquery are interpolated.
+    sql = " ".join(
+        [
+            f"SELECT s.org_id, SUM({least}(s.on_time, {due})), SUM({least}(s.on_time + s.late, {due})),",
+            f"SUM(CASE WHEN s.period_end < %s THEN {least}(s.on_time + s.late, {due}) ELSE 0 END)",
+            f"FROM {summary_table} s JOIN {org_table} o ON o.id = s.org_id",
+            f"WHERE {where} AND s.kind <> %s GROUP BY s.org_id",
+        ]
+    )
+    by_group_counts = " ".join(
+        [
+            "SELECT s.org_id, s.on_time, s.late, CASE WHEN s.period_end < %s THEN 1 ELSE 0 END, COUNT(*)",
+            f"FROM {summary_table} s WHERE {where} AND s.kind = %s",
+            "GROUP BY s.org_id, s.on_time, s.late, CASE WHEN s.period_end < %s THEN 1 ELSE 0 END",
+        ]
+    )
+    out: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, *sub_params, start, end, rules.GROUP_MEETING])
+        for org_id, held, covered, covered_closed in cursor.fetchall():
+            out[int(org_id)] = [int(held or 0), int(covered or 0), int(covered_closed or 0)]
+        per_group = freqs[rules.GROUP_MEETING].count
+        cursor.execute(by_group_counts, [today, *sub_params, start, end, rules.GROUP_MEETING, today])
+        for org_id, on_time, late, closed, n in cursor.fetchall():
+            owed = groups.get(int(org_id), 0) * per_group
+            row = out.setdefault(int(org_id), [0, 0, 0])
+            covered = min(on_time + late, owed) * n
+            row[0] += min(on_time, owed) * n
+            row[1] += covered
+            row[2] += covered if closed else 0
+    return {org_id: (h, c, cc) for org_id, (h, c, cc) in out.items()}

@@ -12,18 +12,23 @@ import secrets
 import smtplib
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from dangjian.access import scope
 from dangjian.audit import services as audit
 from dangjian.core import uploads
 from dangjian.core.errors import BusinessError
+from dangjian.core.jobs import job_create, job_finish, job_progress
+from dangjian.core.models import Job
 from dangjian.meetings import config, rules
 from dangjian.meetings.models import (
     EDITABLE_STATUSES,
+    HELD_STATUSES,
     TRANSITIONS,
     Attendance,
+    CompliancePeriod,
     Meeting,
     MeetingAttachment,
     MeetingKind,
@@ -184,6 +189,195 @@ def _award_points(meeting: Meeting, members: list[Member]) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------
+# The compliance summary (``CompliancePeriod``), kept true in each service's transaction
+
+# (org, kind, period, period start, period end, late): where a held meeting counts; None when it does not.
+SummaryKey = tuple[int, str, str, dt.date, dt.date, bool]
+
+
+def compliance_key(
+    org_id: int,
+    kind: str,
+    status: str,
+    planned_on: dt.date,
+    held_on: dt.date | None,
+    freqs: dict[str, rules.Frequency] | None = None,
+) -> SummaryKey | None:
+    """The summary row a meeting counts in, and whether it counts as late (补开): a meeting in a held status
+    counts for the period (of its kind's frequency) containing ``planned_on``; it is late when held after
+    that period's last day (DOMAIN.md §3)."""
+    if status not in HELD_STATUSES:
+        return None
+    period = (freqs or config.frequencies())[kind].period
+    start, end = rules.period_bounds(period, planned_on)
+    return (org_id, kind, period, start, end, (held_on or planned_on) > end)
+
+
+def _summary_key(meeting: Meeting) -> SummaryKey | None:
+    return compliance_key(meeting.org_id, meeting.kind, meeting.status, meeting.planned_on, meeting.held_on)
+
+
+def _summary_move(before: SummaryKey | None, after: SummaryKey | None) -> None:
+    """Move one meeting's count from the row of ``before`` to the row of ``after`` (either may be None), in
+    the caller's transaction. Concurrent writers serialise on the row's lock (UPDATE … SET n = n ± 1)."""
+    if before == after:
+        return
+    if before is not None:
+        _summary_add(before, -1)
+    if after is not None:
+        _summary_add(after, 1)
+
+
+def _summary_add(key: SummaryKey, n: int) -> None:
+    org_id, kind, period, start, end, late = key
+    field = "late" if late else "on_time"
+    row = CompliancePeriod.objects.filter(org_id=org_id, kind=kind, period=period, period_start=start)
+    if row.update(**{field: F(field) + n}):
+        return
+    # No row yet (the first meeting of the period, or a summary never built): count the period from the
+    # meetings, which already include this change.
+    counts = _summary_count(org_id, kind, period, start, end)
+    try:
+        with transaction.atomic():
+            CompliancePeriod.objects.create(
+                org_id=org_id, kind=kind, period=period, period_start=start, period_end=end, **counts
+            )
+    except IntegrityError:  # another transaction created it meanwhile: add to it
+        row.update(**{field: F(field) + n})
+
+
+def _summary_count(org_id: int, kind: str, period: str, start: dt.date, end: dt.date) -> dict[str, int]:
+    counts = {"on_time": 0, "late": 0}
+    held = Meeting.objects.filter(
+        org_id=org_id, kind=kind, planned_on__range=(start, end), status__in=HELD_STATUSES
+    ).values_list("planned_on", "held_on")
+    for planned_on, held_on in held:
+        counts["late" if (held_on or planned_on) > end else "on_time"] += 1
+    return counts
+
+
+@transaction.atomic
+def compliance_rebuild(*, batch: int = 5000, progress: Any = None) -> dict[str, int]:
+    """Recount ``CompliancePeriod`` from the meetings, in one transaction (readers see the old rows until it
+    commits): after a restore, a bulk load of meetings that bypassed the services, or a change of the local
+    frequencies (``MEETINGS_LOCAL_FREQUENCIES``). ``progress(n)`` is called with the number of organisations
+    done since the last call. Run it while nobody records meetings (as ``points_rebuild_totals``): a meeting
+    recorded during the rebuild may be counted twice or not at all. Returns the numbers of organisations,
+    meetings and rows written."""
+    CompliancePeriod.objects.all().delete()
+    freqs = config.frequencies()
+    held = (
+        Meeting.objects.filter(status__in=HELD_STATUSES)
+        .values_list("org_id", "kind", "planned_on", "held_on")
+        .annotate(n=Count("id"))
+        .order_by("org_id")
+    )
+    counts = {"orgs": 0, "meetings": 0, "rows": 0}
+    rows: dict[tuple[int, str, str, dt.date], CompliancePeriod] = {}
+    current: int | None = None
+
+    def flush(final: bool = False) -> None:
+        if rows and (final or len(rows) >= batch):
+            CompliancePeriod.objects.bulk_create(rows.values(), batch_size=batch)
+            counts["rows"] += len(rows)
+            rows.clear()
+
+    def done_org() -> None:
+        counts["orgs"] += 1
+        flush()
+        if progress:
+            progress(1)
+
+    for org_id, kind, planned_on, held_on, n in held.iterator(chunk_size=batch):
+        if org_id != current:
+            if current is not None:
+                done_org()
+            current = org_id
+        key = compliance_key(org_id, kind, MeetingStatus.HELD, planned_on, held_on, freqs)
+        assert key is not None
+        _, _, period, start, end, late = key
+        row = rows.get((org_id, kind, period, start))
+        if row is None:
+            row = rows[(org_id, kind, period, start)] = CompliancePeriod(
+                org_id=org_id, kind=kind, period=period, period_start=start, period_end=end
+            )
+        if late:
+            row.late += n
+        else:
+            row.on_time += n
+        counts["meetings"] += n
+    if current is not None:
+        done_org()
+    flush(final=True)
+    # Fresh statistics for the planner: without them (PostgreSQL with autovacuum off, or before it runs)
+    # the rewritten table looks empty and a small committee's overview scans all of it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {CompliancePeriod._meta.db_table}")
+    return counts
+
+
+REBUILD_JOB_KIND = "meetings.compliance_rebuild"
+
+
+def compliance_rebuild_orgs() -> int:
+    """How many organisations have held meetings (the rebuild's progress total)."""
+    return int(
+        Meeting.objects.filter(status__in=HELD_STATUSES)
+        .order_by()
+        .aggregate(n=Count("org_id", distinct=True))["n"]
+        or 0
+    )
+
+
+@transaction.atomic
+def compliance_rebuild_request(*, actor: Any = None) -> Job:
+    """Queue ``compliance_rebuild`` as a background Job (Huey) whose progress bar follows the organisations
+    recounted. Audit: meetings.compliance.rebuild."""
+    job = job_create(
+        kind=REBUILD_JOB_KIND, user=actor, title="重算组织生活落实汇总", total=compliance_rebuild_orgs()
+    )
+    Job.objects.filter(pk=job.pk).update(message="排队中，等待后台处理")
+    audit.record(actor=actor, action="meetings.compliance.rebuild", changes={"job": job.pk})
+    job_id = job.pk
+
+    def enqueue() -> None:
+        from dangjian.meetings.tasks import rebuild_compliance_task
+
+        rebuild_compliance_task(job_id)
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def compliance_rebuild_job_run(*, job_id: int) -> Job:
+    """Run a queued rebuild Job: progress every 100 organisations, the counts in ``job.result``."""
+    job = Job.objects.get(pk=job_id)
+    if job.is_finished:
+        return job
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        if done % 100 == 0:
+            job_progress(job, done, message=f"已重算 {done} 个党组织")
+
+    job_progress(job, 0, compliance_rebuild_orgs(), "正在重算")
+    try:
+        counts = compliance_rebuild(progress=progress)
+    except Exception as exc:
+        job_finish(job, ok=False, message=f"重算失败：{type(exc).__name__}")
+        raise
+    job_finish(
+        job,
+        ok=True,
+        message=f"已重算 {counts['orgs']} 个党组织的 {counts['meetings']} 次会议，汇总 {counts['rows']} 行",
+        result=counts,
+    )
+    return job
+
+
+# --------------------------------------------------------------------------------------------------------
 # Plans
 
 
@@ -275,6 +469,7 @@ def meeting_create(*, actor: Any, org: Org, **data: Any) -> Meeting:
     if not data.get("minutes"):
         data["minutes"] = rules.MINUTES_TEMPLATES.get(data["kind"], "")
     meeting = Meeting.objects.create(org=org, created_by=actor, **data)
+    _summary_move(None, _summary_key(meeting))
     _sync_attendees(meeting)
     audit.record(
         actor=actor,
@@ -297,6 +492,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, **data: Any) -> Meeting:
     unknown = set(data) - set(MEETING_FIELDS)
     if unknown:
         raise BusinessError("meetings.unknown_fields", f"不能设置这些字段：{', '.join(sorted(unknown))}")
+    before = _summary_key(meeting)
     merged = {f: getattr(meeting, f) for f in MEETING_FIELDS} | data
     _check_meeting_fields(meeting.org, merged)
     if meeting.is_held and data.get("kind", meeting.kind) != meeting.kind:
@@ -319,6 +515,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, **data: Any) -> Meeting:
         _transition(meeting, MeetingStatus.HELD)
         changes["status"] = [MeetingStatus.RETURNED, MeetingStatus.HELD]
     meeting.save()
+    _summary_move(before, _summary_key(meeting))
     if meeting.status == MeetingStatus.PLANNED and {"kind", "group"} & set(data):
         _sync_attendees(meeting)
     audit.record(
@@ -339,9 +536,11 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     _require(actor, "meetings.change", meeting.org)
     if not reason.strip():
         raise BusinessError("meetings.reason_required", "请填写取消原因")
+    before = _summary_key(meeting)
     old = _transition(meeting, MeetingStatus.CANCELLED)
     meeting.check_in_open = False
     meeting.save(update_fields=["status", "check_in_open", "updated_at"])
+    _summary_move(before, _summary_key(meeting))
     audit.record(
         actor=actor,
         action="meetings.meeting.cancel",
@@ -368,6 +567,7 @@ def meeting_record(*, actor: Any, meeting: Meeting, minutes: str, decisions: str
     if not minutes.strip():
         raise BusinessError("meetings.minutes_required", "请填写会议记录")
     _require_editable(meeting)  # a reviewed record changes only through a revision (meeting_revise)
+    before = _summary_key(meeting)
     old = _transition(meeting, MeetingStatus.HELD)
     if not meeting.attendances.exists():
         _sync_attendees(meeting)
@@ -375,6 +575,7 @@ def meeting_record(*, actor: Any, meeting: Meeting, minutes: str, decisions: str
     meeting.held_on = timezone.localdate(meeting.starts_at)
     meeting.check_in_open = False
     meeting.save()
+    _summary_move(before, _summary_key(meeting))
     present = [
         a.member
         for a in meeting.attendances.select_related("member")
@@ -583,6 +784,7 @@ def meeting_review(*, actor: Any, meeting: Meeting, action: str, comment: str = 
         raise BusinessError("meetings.own_record", "不能审阅本人录入的会议记录")
     if meeting.status not in (MeetingStatus.HELD, MeetingStatus.RETURNED):
         raise BusinessError("meetings.not_reviewable", "只有已召开、未审阅的会议记录可以审阅")
+    before = _summary_key(meeting)
     comment = comment.strip()
     changes: dict[str, Any] = {"action": action}
     if action == ReviewAction.RETURN:
@@ -598,6 +800,7 @@ def meeting_review(*, actor: Any, meeting: Meeting, action: str, comment: str = 
     elif not comment:
         raise BusinessError("meetings.comment_required", "请填写批注内容")
     meeting.save()
+    _summary_move(before, _summary_key(meeting))
     review = MeetingReview.objects.create(
         meeting=meeting, action=action, comment=comment, actor=actor, version=meeting.version
     )
@@ -642,10 +845,12 @@ def meeting_revise(*, actor: Any, meeting: Meeting, reason: str) -> MeetingVersi
         reason=reason,
         created_by=actor,
     )
+    before = _summary_key(meeting)
     old = _transition(meeting, MeetingStatus.HELD)
     meeting.version += 1
     meeting.reviewed_by, meeting.reviewed_at, meeting.review_note = None, None, ""
     meeting.save()
+    _summary_move(before, _summary_key(meeting))
     audit.record(
         actor=actor,
         action="meetings.meeting.revise",

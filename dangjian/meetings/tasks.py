@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangjian.meetings import services
 
@@ -20,3 +20,9 @@ def send_meeting_reminders() -> dict[str, int] | None:
     if timezone.localtime().hour not in SEND_HOURS:
         return None
     return services.reminders_send()
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def rebuild_compliance_task(job_id: int) -> None:
+    """Recount the compliance summary (``services.compliance_rebuild_job_run``); progress on the Job."""
+    services.compliance_rebuild_job_run(job_id=job_id)

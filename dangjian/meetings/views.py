@@ -566,18 +566,23 @@ class ComplianceView(ScopedViewMixin, View):
                 .filter(pk=_int(request.GET["org"], 0, 1, 2**31))
                 .first()
             )
+        today = timezone.localdate()
         branches = selectors.branch_list(user=request.user, under=under)
-        page = Paginator(branches, 50).get_page(request.GET.get("page"))
-        rows = selectors.compliance(list(page.object_list), start, end, timezone.localdate())
-        if request.GET.get("behind"):
-            rows = [r for r in rows if r.missing]
+        # The headline covers the whole scope (one aggregate over the summary); "behind" lists, page by
+        # page, every branch of the scope with a missing meeting.
+        overview = selectors.compliance_overview(branches, start, end, today)
+        behind = bool(request.GET.get("behind"))
+        listed = branches.filter(pk__in=overview.behind) if behind else branches
+        page = Paginator(listed, 50).get_page(request.GET.get("page"))
+        rows = selectors.compliance(list(page.object_list), start, end, today)
         context = {
             "rows": rows,
             "page_obj": page,
             "year": year,
             "end": end,
             "under": under,
-            "totals": selectors.totals(rows),
+            "behind": behind,
+            "totals": overview.totals,
         }
         return render(request, "meetings/compliance.html", context)
 

@@ -186,9 +186,22 @@ class BranchComplianceSerializer(serializers.Serializer):  # type: ignore[type-a
     periods = PeriodSerializer(many=True)
 
 
+class ComplianceTotalsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The whole scope's figures (every branch, not only the page)."""
+
+    branches = serializers.IntegerField()
+    due = serializers.IntegerField()
+    held = serializers.IntegerField()
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    behind = serializers.IntegerField()
+
+
 class CompliancePageSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """One page of 50 branches."""
+    """One page of 50 branches, with the totals of the whole scope."""
 
     count = serializers.IntegerField()
     page = serializers.IntegerField()
+    totals = ComplianceTotalsSerializer()
     results = BranchComplianceSerializer(many=True)

@@ -27,6 +27,7 @@ from dangjian.meetings.api.serializers import (
     CancelSerializer,
     CheckInSerializer,
     CompliancePageSerializer,
+    ComplianceTotalsSerializer,
     MeetingDetailSerializer,
     MeetingSerializer,
     MeetingVersionSerializer,
@@ -271,14 +272,16 @@ class ComplianceView(APIView):
             )
         start = dt.date(year, 1, 1)
         end = min(dt.date(year, 12, 31), today) if year == today.year else dt.date(year, 12, 31)
-        page = Paginator(selectors.branch_list(user=request.user, under=under), 50).get_page(
-            request.query_params.get("page")
-        )
-        rows = selectors.compliance(list(page.object_list), start, max(start, end), today)
+        end = max(start, end)
+        branches = selectors.branch_list(user=request.user, under=under)
+        overview = selectors.compliance_overview(branches, start, end, today)
+        page = Paginator(branches, 50).get_page(request.query_params.get("page"))
+        rows = selectors.compliance(list(page.object_list), start, end, today)
         return Response(
             {
                 "count": page.paginator.count,
                 "page": page.number,
+                "totals": ComplianceTotalsSerializer(overview.totals).data,
                 "results": BranchComplianceSerializer(rows, many=True).data,
             }
         )

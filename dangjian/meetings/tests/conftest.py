@@ -18,6 +18,7 @@ MEETING_MODELS = (
     "meetings.Attendance",
     "meetings.MeetingAttachment",
     "meetings.MeetingReview",
+    "meetings.CompliancePeriod",
 )
 # This app's tables and the shared ones; other apps' tables are left to the root ``snapshot``.
 SNAP_MODELS = (*_SNAPSHOT_MODELS, "core.StoredFile", *MEETING_MODELS)
