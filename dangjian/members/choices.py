@@ -49,6 +49,9 @@ class ExitKind(models.TextChoices):
     WITHDREW = "withdrew", "退党"
     EXPELLED = "expelled", "开除党籍"
     DECEASED = "deceased", "死亡"
+    # 党章 第七条: a 预备党员 who does not meet the conditions has the status cancelled; the person is not a
+    # party member any more. Recorded only through members.services.member_cancel_probation.
+    PROBATION_CANCELLED = "probation_cancelled", "取消预备党员资格"
 
 
 # GB/T 3304 民族 (the 56 ethnic groups, in the standard's order), plus 其他 and 外国血统.

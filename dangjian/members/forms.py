@@ -59,8 +59,21 @@ class StatusForm(forms.Form):
     )
     exit_kind = forms.ChoiceField(
         label="出党方式",
-        choices=[("", "—"), *ExitKind.choices],
+        choices=[("", "—"), *[c for c in ExitKind.choices if c[0] != ExitKind.PROBATION_CANCELLED]],
         required=False,
         widget=forms.Select(attrs=_S),
     )
     org = forms.IntegerField(label="转入党支部", required=False, widget=forms.Select(attrs=_S))
+    months = forms.IntegerField(
+        label="延长月数",
+        min_value=1,
+        max_value=24,
+        required=False,
+        widget=forms.NumberInput(attrs={**_W, "placeholder": "6–12"}),
+    )
+    discipline_months = forms.ChoiceField(
+        label="察看期限",
+        choices=[("12", "一年"), ("24", "二年")],
+        required=False,
+        widget=forms.Select(attrs=_S),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -126,6 +128,7 @@ class ChangeKind(models.TextChoices):
     MOBILE_STARTED = "mobile_started", "登记为流动党员"
     MOBILE_ENDED = "mobile_ended", "流动结束"
     EXITED = "exited", "出党"
+    PROBATION_CANCELLED = "probation_cancelled", "取消预备党员资格"
     MOVED = "moved", "组织关系变动"
 
 
@@ -157,3 +160,45 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.get_kind_display()} {self.effective_on}"
+
+
+class DisciplinaryProbation(models.Model):
+    """A 党纪处分 of 留党察看 (党章 第四十条): from ``starts_on`` for one or two years (``ends_on`` = 期满);
+    the member has no vote and cannot stand or introduce applicants until the rights are restored by a
+    decision (``restored_on``). Sensitive (core.privacy): shown only to roles with ``members.view_sensitive``.
+    Written only through ``members.services.member_discipline_record`` / ``member_discipline_restore``.
+    """
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.CASCADE, related_name="disciplinary_probations"
+    )
+    starts_on = models.DateField("处分日期", help_text="留党察看处分决定生效之日")
+    ends_on = models.DateField("察看期满日期")
+    decision = models.CharField("处分决定", max_length=500, help_text="决定机关、文号和事由")
+    restored_on = models.DateField("恢复党员权利日期", null=True, blank=True)
+    restore_decision = models.CharField("恢复党员权利决定", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_org_field = "member__org"
+    scope_self_field = "member__user"
+
+    class Meta:
+        verbose_name = "留党察看"
+        verbose_name_plural = verbose_name
+        ordering = ["member_id", "-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} 留党察看 {self.starts_on}"
+
+    def in_force(self, on: dt.date) -> bool:
+        """Under 留党察看 on ``on``: started and the rights not yet restored (期满 alone does not
+        restore them)."""
+        return self.starts_on <= on and (self.restored_on is None or on < self.restored_on)

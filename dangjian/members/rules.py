@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from dangjian.core import idcard
-from dangjian.orgs.rules import add_years
+from dangjian.orgs.rules import add_months, add_years
 
 # 党章 第一条: 年满十八岁 may apply; 发展细则 第九条 counts age at the application.
 MIN_JOINING_AGE = 18
@@ -31,6 +31,31 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 def probation_ends(joined_on: dt.date) -> dt.date:
     """The day probation ends: one year after the 支部大会 resolution (党章 第七条)."""
     return add_years(joined_on, PROBATION_YEARS)
+
+
+# 党章 第七条: the probation may be extended once, by no more than a year; DOMAIN.md §5: 6–12 months.
+EXTENSION_MIN_MONTHS, EXTENSION_MAX_MONTHS = 6, 12
+# 留党察看 is for one or two years (党章 第四十条: 最长不超过两年; 《中国共产党纪律处分条例》: 一年、二年).
+DISCIPLINE_MONTHS = (12, 24)
+
+
+def extended_probation_ends(joined_on: dt.date, months: int) -> dt.date:
+    """The new end of an extended probation: one year from the resolution plus the extension (党章 第七条)."""
+    return add_months(joined_on, 12 * PROBATION_YEARS + months)
+
+
+def extension_problem(*, months: int, already_extended: bool) -> str:
+    """Why an extension of ``months`` is refused, or "" (党章 第七条; DOMAIN.md §5: once, 6–12 months)."""
+    if already_extended:
+        return "预备期只能延长一次（党章 第七条）"
+    if not EXTENSION_MIN_MONTHS <= months <= EXTENSION_MAX_MONTHS:
+        return "延长预备期应为六个月至一年（党章 第七条：不能超过一年）"
+    return ""
+
+
+def discipline_ends(starts_on: dt.date, months: int) -> dt.date:
+    """The day a 留党察看 period of ``months`` ends (期满); the rights come back only by a decision."""
+    return add_months(starts_on, months)
 
 
 def check_record(

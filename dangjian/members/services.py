@@ -13,7 +13,7 @@ from dangjian.core import crypto, idcard
 from dangjian.core.errors import BusinessError
 from dangjian.members import rules
 from dangjian.members.choices import ExitKind, MemberStatus, Standing
-from dangjian.members.models import ChangeKind, Member, StatusChange
+from dangjian.members.models import ChangeKind, DisciplinaryProbation, Member, StatusChange
 from dangjian.orgs.models import Org
 from dangjian.orgs.rules import BRANCH_KINDS
 
@@ -229,6 +229,186 @@ def member_convert_to_full(*, actor: Any, member: Member, on: dt.date, reason: s
     return member
 
 
+def _require_probationary(member: Member) -> None:
+    if member.exit_kind:
+        raise BusinessError("members.already_exited", "该党员已办理出党")
+    if member.status != MemberStatus.PROBATIONARY:
+        raise BusinessError("members.not_probationary", "只有预备党员可以办理")
+
+
+def probation_extension(member: Member) -> StatusChange | None:
+    """The member's 延长预备期 entry (there is at most one), or None."""
+    return member.history.filter(kind=ChangeKind.PROBATION_EXTENDED).order_by("-effective_on", "-id").first()
+
+
+@transaction.atomic
+def member_extend_probation(
+    *, actor: Any, member: Member, months: int, resolved_on: dt.date, reason: str
+) -> StatusChange:
+    """延长预备期 by ``months`` (once, 6–12 months; 党章 第七条, DOMAIN.md §5), decided when the probation
+    year has ended (``resolved_on`` = the approving decision). The history entry carries the new expected
+    end (``detail["probation_ends"]``) counted from the 支部大会 resolution.
+    Audit: members.member.extend_probation.
+    """
+    _require_member(actor, member)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _require_probationary(member)
+    try:
+        months = int(months)
+    except (TypeError, ValueError):
+        raise BusinessError("members.bad_extension", "延长月数应为整数") from None
+    problem = rules.extension_problem(
+        months=months,
+        already_extended=member.history.filter(kind=ChangeKind.PROBATION_EXTENDED).exists(),
+    )
+    if problem:
+        raise BusinessError("members.bad_extension", problem)
+    year_ends = rules.probation_ends(member.joined_on)
+    if resolved_on < year_ends:
+        raise BusinessError(
+            "members.probation_running",
+            f"预备期至{year_ends:%Y年%m月%d日}期满，期满时方可决定延长预备期（党章 第七条）",
+        )
+    if not reason.strip():
+        raise BusinessError("members.reason_required", "请填写延长预备期的决定机关、文号和事由")
+    ends = rules.extended_probation_ends(member.joined_on, months)
+    entry = StatusChange.objects.create(
+        member=member,
+        kind=ChangeKind.PROBATION_EXTENDED,
+        effective_on=resolved_on,
+        reason=reason.strip()[:500],
+        detail={"months": months, "probation_ends": ends.isoformat()},
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    member.save(update_fields=["updated_at"])
+    audit.record(
+        actor=actor,
+        action="members.member.extend_probation",
+        target=member,
+        org_path=member.org.path,
+        changes={"months": months, "probation_ends": ends.isoformat()},
+    )
+    return entry
+
+
+@transaction.atomic
+def member_cancel_probation(*, actor: Any, member: Member, on: dt.date, reason: str) -> Member:
+    """取消预备党员资格 (党章 第七条): the person is no longer a party member; the record leaves the roster
+    (``exit_kind`` = ``probation_cancelled``, ``exited_on`` = ``on``) and stays with a dated history entry;
+    a linked account is deactivated as on any exit. Audit: members.member.cancel_probation."""
+    _require_member(actor, member)
+    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    _require_probationary(member)
+    if on <= member.joined_on:
+        raise BusinessError("members.bad_date", "取消资格的日期应晚于入党日期")
+    if not reason.strip():
+        raise BusinessError("members.reason_required", "请填写取消预备党员资格的决定机关、文号和事由")
+    member.exit_kind, member.exited_on = ExitKind.PROBATION_CANCELLED, on
+    member.save(update_fields=["exit_kind", "exited_on", "updated_at"])
+    if member.user_id:
+        type(member.user).objects.filter(pk=member.user_id).update(is_active=False)  # type: ignore[union-attr]
+    _history(member, ChangeKind.PROBATION_CANCELLED, on, actor, reason.strip()[:500])
+    audit.record(
+        actor=actor,
+        action="members.member.cancel_probation",
+        target=member,
+        org_path=member.org.path,
+        changes={"exit_kind": ExitKind.PROBATION_CANCELLED.value, "exited_on": str(on)},
+    )
+    return member
+
+
+def _require_sensitive(actor: Any, member: Member) -> None:
+    _require_member(actor, member)
+    if not scope.org_in_scope(actor, "members.view_sensitive", member.org):
+        raise BusinessError("members.forbidden", "无权查看或登记党纪处分")
+
+
+@transaction.atomic
+def member_discipline_record(
+    *, actor: Any, member: Member, starts_on: dt.date, months: int, decision: str
+) -> DisciplinaryProbation:
+    """Record a 留党察看 处分 decided by the competent organisation: one or two years from ``starts_on``
+    (党章 第四十条). Only a 正式党员 on the roll, not already under 留党察看 (a 预备党员 who breaks
+    discipline has the probation extended or cancelled instead, 《中国共产党纪律处分条例》). Needs
+    ``members.change`` and ``members.view_sensitive``. Audit: members.discipline.record (the decision
+    text is not logged)."""
+    _require_sensitive(actor, member)
+    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    if member.exit_kind:
+        raise BusinessError("members.already_exited", "该党员已办理出党")
+    if member.status != MemberStatus.FULL:
+        raise BusinessError(
+            "members.discipline_probationary",
+            "预备党员违犯党纪的，应延长预备期或取消预备党员资格，不适用留党察看",
+        )
+    try:
+        months = int(months)
+    except (TypeError, ValueError):
+        months = 0
+    if months not in rules.DISCIPLINE_MONTHS:
+        raise BusinessError("members.discipline_months", "留党察看期限为一年或二年（党章 第四十条）")
+    if starts_on < member.joined_on:
+        raise BusinessError("members.bad_date", "处分日期不能早于入党日期")
+    decision = decision.strip()
+    if not decision:
+        raise BusinessError("members.reason_required", "请填写处分决定的机关、文号和事由")
+    if len(decision) > 500:
+        raise BusinessError("members.too_long", "处分决定不超过500字")
+    if DisciplinaryProbation.objects.filter(member=member, restored_on__isnull=True).exists():
+        raise BusinessError("members.discipline_open", "该党员正在留党察看期间，请先登记恢复党员权利")
+    record = DisciplinaryProbation.objects.create(
+        member=member,
+        starts_on=starts_on,
+        ends_on=rules.discipline_ends(starts_on, months),
+        decision=decision,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="members.discipline.record",
+        target=member,
+        org_path=member.org.path,
+        changes={"record": record.pk},
+    )
+    return record
+
+
+@transaction.atomic
+def member_discipline_restore(
+    *, actor: Any, member: Member, on: dt.date, decision: str
+) -> DisciplinaryProbation:
+    """恢复党员权利 after 留党察看 (党章 第四十条: 确已改正错误的，应当恢复其党员的权利): closes the
+    open record.
+    Audit: members.discipline.restore."""
+    _require_sensitive(actor, member)
+    record = (
+        DisciplinaryProbation.objects.select_for_update()
+        .filter(member=member, restored_on__isnull=True)
+        .order_by("-starts_on")
+        .first()
+    )
+    if record is None:
+        raise BusinessError("members.no_discipline", "该党员没有未结束的留党察看处分")
+    if on < record.starts_on:
+        raise BusinessError("members.bad_date", "恢复党员权利的日期不能早于处分日期")
+    decision = decision.strip()
+    if not decision:
+        raise BusinessError("members.reason_required", "请填写恢复党员权利的决定")
+    if len(decision) > 500:
+        raise BusinessError("members.too_long", "决定不超过500字")
+    record.restored_on, record.restore_decision = on, decision
+    record.save(update_fields=["restored_on", "restore_decision"])
+    audit.record(
+        actor=actor,
+        action="members.discipline.restore",
+        target=member,
+        org_path=member.org.path,
+        changes={"record": record.pk},
+    )
+    return record
+
+
 @transaction.atomic
 def member_suspend(*, actor: Any, member: Member, on: dt.date, reason: str) -> Member:
     """停止党籍 (e.g. 失联 ≥6 months, 教管条例 第二十四条; decided by the branch or higher).
@@ -351,6 +531,8 @@ def member_exit(*, actor: Any, member: Member, kind: str, on: dt.date, reason: s
         raise BusinessError("members.already_exited", "该党员已办理出党")
     if kind not in ExitKind.values:
         raise BusinessError("members.bad_exit", "未知的出党方式")
+    if kind == ExitKind.PROBATION_CANCELLED:
+        raise BusinessError("members.use_cancellation", "取消预备党员资格请使用“取消预备党员资格”办理")
     if not reason.strip():
         raise BusinessError("members.reason_required", "请填写决定机关和文号等事由")
     member.exit_kind, member.exited_on = kind, on
@@ -374,19 +556,62 @@ def member_move(*, actor: Any, member: Member, org: Org, on: dt.date, reason: st
     Audit: members.member.move."""
     _require_member(actor, member)
     _require_org(actor, "members.change", org)
+    return _move(actor=actor, member=member, org=org, on=on, reason=reason)
+
+
+def _move(*, actor: Any, member: Member, org: Org, on: dt.date, reason: str, **detail: Any) -> Member:
     _check_branch(org)
     if org.pk == member.org_id:
         raise BusinessError("members.same_org", "该党员已在此党支部")
     old = member.org
     member.org, member.group = org, None
     member.save(update_fields=["org", "group", "updated_at"])
-    _history(member, ChangeKind.MOVED, on, actor, reason, **{"from": old.pk, "to": org.pk})
+    _history(member, ChangeKind.MOVED, on, actor, reason, **{"from": old.pk, "to": org.pk}, **detail)
     audit.record(
         actor=actor,
         action="members.member.move",
         target=member,
         org_path=org.path,
-        changes={"org": [old.label, org.label]},
+        changes={"org": [old.label, org.label], **detail},
+    )
+    return member
+
+
+@transaction.atomic
+def member_move_by_transfer(*, actor: Any, member: Member, org: Org, on: dt.date, transfer_id: int) -> Member:
+    """Move the record to the receiving branch when a 组织关系转接 within the platform closes (DOMAIN.md §6).
+
+    Called only by ``transfers.services``, after the sending branch, the level above and the receiving side
+    have each approved within their own scope; the actor closing the transfer (the receiving side) need
+    not hold ``members.change`` over the sending branch. The status (正式/预备, the probation clock from
+    ``joined_on``) and ``dues_paid_until`` travel unchanged. Audit: members.member.move.
+    """
+    return _move(actor=actor, member=member, org=org, on=on, reason="组织关系转接", transfer=transfer_id)
+
+
+@transaction.atomic
+def member_set_dues_paid_until(
+    *, actor: Any, member: Member, paid_until: dt.date | None, reason: str
+) -> Member:
+    """Record 党费交至 as a transfer letter states it (a member received from outside the platform); the
+    first day of the month. Audit: members.member.dues_paid_until."""
+    _require_member(actor, member)
+    if paid_until is not None:
+        paid_until = paid_until.replace(day=1)
+    if member.dues_paid_until == paid_until:
+        return member
+    old = member.dues_paid_until
+    member.dues_paid_until = paid_until
+    member.save(update_fields=["dues_paid_until", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="members.member.dues_paid_until",
+        target=member,
+        org_path=member.org.path,
+        changes={
+            "dues_paid_until": [str(old) if old else "", str(paid_until) if paid_until else ""],
+            "reason": reason,
+        },
     )
     return member
 

@@ -16,7 +16,7 @@ from django.views import View
 from dangjian.access import scope
 from dangjian.access.views import ScopedListView, ScopedViewMixin
 from dangjian.core.errors import BusinessError
-from dangjian.members import services
+from dangjian.members import rules, selectors, services
 from dangjian.members.filters import MemberFilter
 from dangjian.members.forms import MemberCreateForm, MemberForm, StatusForm
 from dangjian.members.models import Member
@@ -26,6 +26,10 @@ from dangjian.orgs.rules import BRANCH_KINDS
 
 STATUS_ACTIONS: dict[str, str] = {
     "convert": "转为正式党员",
+    "extend_probation": "延长预备期",
+    "cancel_probation": "取消预备党员资格",
+    "discipline": "登记留党察看处分",
+    "discipline_restore": "恢复党员权利（留党察看）",
     "suspend": "停止党籍",
     "restore": "恢复党籍",
     "lost_contact": "认定为失联党员",
@@ -37,13 +41,17 @@ STATUS_ACTIONS: dict[str, str] = {
 }
 
 
-def available_actions(member: Member) -> list[tuple[str, str]]:
-    """The status changes that make sense for this member now."""
+def available_actions(
+    member: Member, *, sensitive: bool = False, disciplined: bool = False
+) -> list[tuple[str, str]]:
+    """The status changes that make sense for this member now; 留党察看 only for those who may see it."""
     if member.exit_kind:
         return []
     keys = ["move", "exit"]
     if member.status == "probationary":
-        keys.insert(0, "convert")
+        keys[0:0] = ["convert", "extend_probation", "cancel_probation"]
+    elif sensitive:
+        keys.insert(0, "discipline_restore" if disciplined else "discipline")
     keys.insert(0, "restore" if member.standing == "suspended" else "suspend")
     keys.insert(0, "contact_restored" if member.lost_contact else "lost_contact")
     keys.insert(0, "mobile_end" if member.mobile else "mobile_start")
@@ -113,6 +121,9 @@ class MemberDetailView(ScopedViewMixin, View):
         member = self.get_scoped_object(pk)
         user = request.user
         can_change = scope.org_in_scope(user, "members.change", member.org)
+        can_reveal = scope.org_in_scope(user, "members.view_sensitive", member.org)
+        disciplines = list(selectors.disciplinary_probations(user=user, member=member))
+        extension = services.probation_extension(member) if member.status == "probationary" else None
         return render(
             request,
             "members/member_detail.html",
@@ -121,8 +132,24 @@ class MemberDetailView(ScopedViewMixin, View):
                 "history": member.history.select_related("actor").all()[:100],
                 "positions": member.positions.select_related("org").order_by("-started_on"),
                 "can_change": can_change,
-                "can_reveal": scope.org_in_scope(user, "members.view_sensitive", member.org),
-                "actions": available_actions(member) if can_change else [],
+                "can_reveal": can_reveal,
+                "disciplines": disciplines,
+                "today": dt.date.today(),
+                "extension": extension,
+                "probation_ends": (
+                    extension.detail.get("probation_ends")
+                    if extension
+                    else rules.probation_ends(member.joined_on).isoformat()
+                )
+                if member.status == "probationary"
+                else "",
+                "actions": available_actions(
+                    member,
+                    sensitive=can_reveal,
+                    disciplined=any(d.restored_on is None for d in disciplines),
+                )
+                if can_change
+                else [],
                 "status_form": StatusForm(initial={"on": dt.date.today()}),
                 "branches": branch_choices(user) if can_change else [],
             },
@@ -253,6 +280,28 @@ class MemberStatusView(ScopedViewMixin, View):
             elif kind == "mobile_start":
                 services.member_start_mobile(
                     actor=actor, member=member, on=d["on"], destination=d["destination"]
+                )
+            elif kind == "extend_probation":
+                services.member_extend_probation(
+                    actor=actor,
+                    member=member,
+                    months=d["months"] or 0,
+                    resolved_on=d["on"],
+                    reason=d["reason"],
+                )
+            elif kind == "cancel_probation":
+                services.member_cancel_probation(actor=actor, member=member, on=d["on"], reason=d["reason"])
+            elif kind == "discipline":
+                services.member_discipline_record(
+                    actor=actor,
+                    member=member,
+                    starts_on=d["on"],
+                    months=int(d["discipline_months"] or 0),
+                    decision=d["reason"],
+                )
+            elif kind == "discipline_restore":
+                services.member_discipline_restore(
+                    actor=actor, member=member, on=d["on"], decision=d["reason"]
                 )
             elif kind == "mobile_end":
                 services.member_end_mobile(actor=actor, member=member, on=d["on"])

@@ -14,6 +14,7 @@ from dangjian.access.models import Grant
 from dangjian.accounts.models import User
 from dangjian.audit.models import AuditEntry
 from dangjian.core import idcard
+from dangjian.development.models import Development
 from dangjian.members import demo
 from dangjian.members import rules as member_rules
 from dangjian.members.models import Member, StatusChange
@@ -23,6 +24,15 @@ from dangjian.orgs.models import Org, Position
 from dangjian.orgs.rules import BRANCH_KINDS
 
 MEMBERS = 300
+
+
+def expected_members() -> int:
+    """The roster asked for plus the 预备党员 the 发展党员 demo admits through ⑰ (member_create) and the
+    members the transfers demo receives from outside the platform (incoming letters create the record)."""
+    from dangjian.transfers.models import Transfer
+
+    incoming = Transfer.objects.filter(kind="incoming", member__isnull=False).count()
+    return MEMBERS + Development.objects.filter(member__isnull=False).count() + incoming
 
 
 def seed(**options: Any) -> str:
@@ -74,7 +84,7 @@ def test_seeded_tree_is_a_valid_treebeard_tree(seeded: None) -> None:
 
 
 def test_seeded_counts_match_the_request(seeded: None) -> None:
-    assert Member.objects.count() == MEMBERS
+    assert Member.objects.count() == expected_members()
     kinds = set(Org.objects.values_list("kind", flat=True))
     assert {"committee", "branch", "group"} <= kinds
     branches = Org.objects.filter(kind__in=BRANCH_KINDS).count()
@@ -101,7 +111,7 @@ def test_every_identity_number_is_valid_unique_and_matches_the_record(seeded: No
         else:
             assert member.full_on is None and today - member.joined_on < dt.timedelta(days=366)
         numbers.add(member.id_number)
-    assert len(numbers) == MEMBERS
+    assert len(numbers) == expected_members()
     for org in Org.objects.exclude(kind="group"):
         assert demo.credit_code_is_valid(org.credit_code), org.credit_code
         assert org.unit_name and org.contact_name and org.contact_phone
@@ -146,7 +156,11 @@ def test_zhibu1_branch_has_a_committee_groups_and_probationary_members(seeded: N
     assert members.filter(status="probationary").exists()
     groups = Org.objects.get_children(branch)
     assert groups.count() >= 2 and all(g.kind == "group" for g in groups)
-    assert members.filter(group__isnull=True).count() == 0
+    # Everyone is in a 党小组, except members who just arrived by transfer (the branch places them later).
+    from dangjian.transfers.models import Transfer
+
+    arrived = Transfer.objects.filter(member__org=branch).values("member_id")
+    assert members.filter(group__isnull=True).exclude(pk__in=arrived).count() == 0
     titles = set(Position.objects.filter(org=branch).values_list("title", flat=True))
     assert {"secretary", "organisation_member", "propaganda_member", "discipline_member"} <= titles
     assert Position.objects.filter(org__in=groups, title="group_leader").count() == groups.count()
@@ -161,7 +175,7 @@ def test_zhibu1_sees_only_their_branch_and_jituan_sees_everyone(seeded: None) ->
     orgs = scope.restrict(Org.objects.all(), zhibu1, "orgs.view")
     assert all(o.path.startswith(branch.path) for o in orgs)
     jituan = User.objects.get(username="jituan")
-    assert scope.restrict(Member.objects.all(), jituan, "members.view").count() == MEMBERS
+    assert scope.restrict(Member.objects.all(), jituan, "members.view").count() == expected_members()
 
 
 def test_structural_notices_show_on_the_tree(seeded: None) -> None:
@@ -188,7 +202,7 @@ def test_refuses_without_demo_mode_and_changes_nothing(db: Any, settings: Any) -
 def test_force_seeds_outside_demo_mode(db: Any, settings: Any) -> None:
     settings.DEMO_MODE = False
     seed(force=True)
-    assert Member.objects.count() == MEMBERS
+    assert Member.objects.count() == expected_members()
 
 
 def test_refuses_a_database_that_already_has_organisations(world: Any, demo_mode: None) -> None:
