@@ -8,7 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Case, F, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
 from dangjian.access import scope
@@ -18,6 +20,7 @@ from dangjian.points import rules
 from dangjian.points.models import PointAdjustment, PointEntry, PointOrgTotal, PointRule, PointTotal
 
 BOARD_LIMIT = 100
+_NO_FLOOR = -(2**31)  # below any total: every row, when there are fewer than BOARD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,13 @@ def member_of(user: Any) -> Member | None:
         return None
     cache: dict[str, Member | None] = user.__dict__.setdefault("_points_member", {})
     if "member" not in cache:
-        cache["member"] = Member.objects.select_related("org").filter(user=user).first()
+        # Without the encrypted columns: nothing here shows them, and decrypting them costs every request.
+        cache["member"] = (
+            Member.objects.select_related("org")
+            .defer("id_number", "phone", "address")
+            .filter(user=user)
+            .first()
+        )
     return cache["member"]
 
 
@@ -147,9 +156,9 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
 
     Members: the first ``BOARD_LIMIT`` entries of an index range of ``PointTotal`` (one range per
     organisation in scope; none for a whole-tree scope), then their names (two queries plus the scope's).
-    Branches: the first entries of a ``PointOrgTotal`` index range. Committees: the ``PointOrgTotal`` rows of
-    the organisations in scope (one per organisation, read from the index), summed up the tree; never the
-    members' rows."""
+    Branches: the first entries of a ``PointOrgTotal`` index range with their names (one query). Committees:
+    the ``PointOrgTotal`` rows of the organisations in scope (read from the index) summed by the organisation
+    above each, then up the tree (two queries); never the members' rows."""
     on = on or timezone.localdate()
     if level not in rules.LEVELS or period not in rules.PERIODS:
         raise ValueError(f"{level}/{period}")
@@ -161,7 +170,9 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
         if where is not None:
             members = members.filter(where)
         top = list(members.order_by("-points", "member_id").values_list("member_id", "points")[:BOARD_LIMIT])
-        # Only the columns shown: whole Member rows would decrypt their protected fields for nothing.
+        # The names in a second query: joined into the first, PostgreSQL plans a parallel sort of the scope's
+        # rows (56 ms for a committee) instead of the index ranges (0.5 ms). Only the columns shown: whole
+        # Member rows would decrypt their protected fields for nothing.
         names = Member.objects.filter(pk__in=[pk for pk, _ in top])
         people = {
             pk: (name, short or org_name)
@@ -182,27 +193,33 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
     labels: dict[int, str] = {}
     totals: dict[int, int] = {}
     if level == "branch":
-        # The first rows of the (period, start, points, org) index, and those tied with the last of them (ties
-        # are ordered by name): bounded by the board, whatever the number of organisations.
-        top = list(rows.order_by("-points", "org_id").values_list("org_id", "points")[:BOARD_LIMIT])
-        totals.update(top)
-        if len(top) == BOARD_LIMIT:
-            totals.update(rows.filter(points=top[-1][1]).values_list("org_id", "points"))
-        for pk, short, name in Org.objects.filter(pk__in=list(totals)).values_list(
-            "pk", "short_name", "name"
+        # The rows from the (period, start, points, org) index down to the points of the BOARD_LIMIT-th (so
+        # those tied with it too; ties are ordered by name) with their names, in one statement: bounded by the
+        # board, whatever the number of organisations.
+        last = rows.order_by("-points", "org_id").values("points")[BOARD_LIMIT - 1 : BOARD_LIMIT]
+        floor = Coalesce(Subquery(last), Value(_NO_FLOOR))
+        for pk, points, short, name in rows.filter(points__gte=floor).values_list(
+            "org_id", "points", "org__short_name", "org__name"
         ):
-            labels[pk] = short or name
+            totals[pk], labels[pk] = points, short or name
     else:
-        # Every organisation's row in scope (read from the index) with its path, in one query, added to each
-        # committee above it: bounded by the number of organisations in scope, not by members or entries.
+        # Every organisation's row in scope (read from the index), added up in the database by the
+        # organisation above it (a committee's own row by the committee itself), so a few hundred sums reach
+        # Python rather than one row per organisation; each sum goes to every committee whose path begins its
+        # key.
         committees = scope.restrict(Org.objects.filter(kind=OrgKind.COMMITTEE), user, "points.view")
         by_path: dict[str, int] = {}
         for pk, path, short, name in committees.values_list("pk", "path", "short_name", "name"):
             by_path[path], labels[pk], totals[pk] = pk, short or name, 0
         lengths = sorted({len(path) for path in by_path})
-        for path, points in rows.values_list("org__path", "points"):
+        above = Case(
+            When(org__kind=OrgKind.COMMITTEE, then=F("org__path")),
+            default=Substr("org__path", 1, Length("org__path") - Org.steplen),
+        )
+        sums = rows.order_by().annotate(key=above).values("key").annotate(total=Sum("points"))
+        for key, points in sums.values_list("key", "total"):
             for length in lengths:
-                committee = by_path.get(path[:length]) if length <= len(path) else None
+                committee = by_path.get(key[:length]) if length <= len(key) else None
                 if committee is not None:
                     totals[committee] += points
     mine_org = me.org_id if me is not None else None
@@ -225,29 +242,50 @@ def my_rank(member: Member, period: str, on: dt.date | None = None) -> MyRank:
     """The member's points over the period and their rank in their branch and in the nearest committee
     above it: members there with more points, plus one (ties share a rank).
 
-    Each rank counts the entries ahead of the member's in one range of a ``PointTotal`` index (branch:
-    (period, start, branch, points); committee: (period, start, committee, points) over the committees of
-    the nearest committee's subtree), reading the index only: bounded by the size of the branch or the
+    One statement: the member's ``PointTotal`` row by its unique key, then each rank counts the entries ahead
+    of it in one range of a ``PointTotal`` index (branch: (period, start, branch, points); committee:
+    (period, start, committee, points) over the committees of the nearest committee's subtree, found among
+    the organisation's ancestors), reading the index only: bounded by the size of the branch or the
     committee, never by the ledger."""
     on = on or timezone.localdate()
-    start = rules.period_range(period, on)[0]
-    mine = points_total(member, period, on)
-    ahead = PointTotal.objects.filter(period=period, start=start, points__gt=mine)
-    branch_rank = ahead.filter(branch_id=member.org_id).count() + 1
-    # The committees of the member's tree (one query): the nearest above the member's organisation, and those
-    # in its subtree, whose members it ranks the member among.
-    ancestors = set(_ancestor_paths(member.org))
-    tree = list(
-        Org.objects.filter(kind=OrgKind.COMMITTEE)
-        .filter(scope.subtree_q("path", member.org.path[: Org.steplen]))
-        .values_list("pk", "path")
-    )
-    nearest = max((path for _, path in tree if path in ancestors), key=len, default=None)
-    committee_rank = None
-    if nearest is not None:
-        ids = sorted(pk for pk, path in tree if path.startswith(nearest))
-        committee_rank = ahead.filter(committee_id__in=ids).count() + 1
-    return MyRank(mine, branch_rank, committee_rank)
+    start = connection.ops.adapt_datefield_value(rules.period_range(period, on)[0])
+    ancestors = _ancestor_paths(member.org)
+    mine: list[Any] = [member.pk, period, start]
+    branch: list[Any] = [period, start, member.org_id]
+    params: list[Any]
+    if ancestors:
+        sql = _RANK_SQL.format(ancestors=", ".join("%s" for _ in ancestors))
+        params = [*mine, str(OrgKind.COMMITTEE), *ancestors, *branch, period, start, str(OrgKind.COMMITTEE)]
+    else:  # a member of a root organisation: no committee above
+        sql, params = _RANK_BRANCH_SQL, [*mine, *branch]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    committee_rank = int(row[3]) + 1 if ancestors and row[2] is not None else None
+    return MyRank(int(row[0]), int(row[1]) + 1, committee_rank)
+
+
+# "My rank" in one statement (the tables of PointTotal and Org; a test checks the names): the member's row,
+# the nearest committee among the organisation's ancestors, and the two counts. Committees of the nearest's
+# subtree are the range [path, path + "~") of paths (paths use the alphabet 0-9A-Z).
+_MINE = (
+    "mine AS (SELECT COALESCE((SELECT p.points FROM points_pointtotal p WHERE p.member_id = %s "
+    "AND p.period = %s AND p.start = %s), 0) AS points)"
+)
+_BRANCH_AHEAD = (
+    "(SELECT COUNT(*) FROM points_pointtotal t WHERE t.period = %s AND t.start = %s AND t.branch_id = %s "
+    "AND t.points > mine.points)"
+)
+_RANK_BRANCH_SQL = f"WITH {_MINE} SELECT mine.points, {_BRANCH_AHEAD} FROM mine"  # noqa: S608 (constants)
+# (Only constants and, for ``ancestors``, placeholders are formatted in.)
+_RANK_SQL = (
+    f"WITH {_MINE}, near AS (SELECT (SELECT n.path FROM orgs_org n WHERE n.kind = %s "  # noqa: S608
+    "AND n.path IN ({ancestors}) ORDER BY LENGTH(n.path) DESC LIMIT 1) AS path) "
+    f"SELECT mine.points, {_BRANCH_AHEAD}, near.path, (SELECT COUNT(*) FROM points_pointtotal t "
+    "WHERE t.period = %s AND t.start = %s AND t.points > mine.points AND t.committee_id IN "
+    "(SELECT c.id FROM orgs_org c WHERE c.kind = %s AND c.path >= near.path AND c.path < near.path || '~')) "
+    "FROM mine, near"
+)
 
 
 def _ancestor_paths(org: Org) -> list[str]:

@@ -8,7 +8,9 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 from dangjian.access import classify, scope
 from dangjian.core.errors import BusinessError
 from dangjian.studytime import rules, selectors, services
+from dangjian.studytime.api.auth import HeartbeatTokenAuthentication
 
 
 class HeartbeatInSerializer(serializers.Serializer[Any]):
@@ -36,7 +39,11 @@ class HeartbeatView(APIView):
     plays. The server measures the time; nothing the client says about durations is trusted."""
 
     access = classify.AUTHENTICATED
+    # The token with its user, the administrator check and the member's id in one query (api/auth.py); a
+    # page's beats come with its session, as before. JSON only: no browsable-API negotiation on every beat.
+    authentication_classes = [HeartbeatTokenAuthentication, SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(request=HeartbeatInSerializer, responses=HeartbeatOutSerializer)
     def post(self, request: Request) -> Response:
@@ -47,6 +54,7 @@ class HeartbeatView(APIView):
                 user=request.user,
                 content_key=data.validated_data["content"],
                 state=data.validated_data["state"],
+                member_id=getattr(request.auth, "member_pk", None),
             )
         except BusinessError as exc:
             if exc.code == "studytime.not_found":

@@ -1,0 +1,209 @@
+"""The heartbeat's short path: its one-query token check refuses exactly what the API's token check refuses,
+its SQL names the models' tables, and the process keeps resolved content only as long as configured."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_user
+from dangjian.access import services as access_services
+from dangjian.access import tokens
+from dangjian.access.models import ApiToken, Grant
+from dangjian.accounts import policy
+from dangjian.accounts.models import User
+from dangjian.members.models import Member
+from dangjian.orgs.models import Org
+from dangjian.studytime import content, services
+from dangjian.studytime.api import auth
+from dangjian.studytime.models import StudyClock, StudyDay
+
+BEAT = {"content": "doc:1", "state": "visible"}
+
+
+def _beat(client: Any, key: str, body: dict[str, str] | None = None) -> Any:
+    return client.post(
+        reverse("studytime-heartbeat"),
+        body or BEAT,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+
+
+def _me(client: Any, key: str) -> Any:
+    """The same token on another endpoint, checked by the API's ``ApiTokenAuthentication``."""
+    return client.get(reverse("studytime-hours-me"), HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def _token(user: User) -> str:
+    return tokens.token_create(actor=user, user=user, name="测试")[1]
+
+
+class TestTokenCheck:
+    def test_a_member_beats_with_a_token(self, client, world: SimpleNamespace) -> None:
+        key = _token(world.member_user)
+        assert _beat(client, key).json() == {"credited": 0, "seconds_today": 0, "interval": 15}
+        day = StudyDay.objects.get(member=world.member, content_key="doc:1")
+        assert day.beats == 1 and day.last_beat_at is not None
+        assert ApiToken.objects.get(user=world.member_user).last_used_at is not None
+
+    @pytest.mark.parametrize(
+        "case", ["revoked", "inactive", "admin", "must_change", "expired", "wrong_key", "malformed"]
+    )
+    def test_refused_as_the_api_refuses_and_nothing_is_written(
+        self, client, world: SimpleNamespace, snapshot: Any, case: str
+    ) -> None:
+        user = world.member_user
+        token, key = tokens.token_create(actor=user, user=user, name="测试")
+        if case == "revoked":
+            tokens.token_revoke(actor=user, token=token)
+        elif case == "inactive":
+            User.objects.filter(pk=user.pk).update(is_active=False)
+        elif case == "admin":
+            access_services.grant_create(actor=None, user=user, role="system_admin", bootstrap=True)
+        elif case == "must_change":
+            User.objects.filter(pk=user.pk).update(must_change_password=True)
+        elif case == "expired":
+            User.objects.filter(pk=user.pk).update(
+                password_changed_at=timezone.now() - dt.timedelta(days=3650)
+            )
+        elif case == "wrong_key":
+            key = key[:-2] + "xx"
+        else:
+            key = key + " extra"
+        before = snapshot()
+        beat, other = _beat(client, key), _me(client, key)
+        assert beat.status_code == other.status_code == 401, (beat.content, other.content)
+        assert beat.json()["detail"] == other.json()["detail"]
+        assert snapshot() == before
+
+    def test_an_administrator_grant_on_a_closed_organisation_does_not_count(
+        self, client, world: SimpleNamespace
+    ) -> None:
+        """As ``scope.user_grants``: grants on an inactive organisation are ignored."""
+        Grant.objects.create(user=world.member_user, role="system_admin", org=world.branch_c)
+        Org.objects.filter(pk=world.branch_c.pk).update(is_active=False)
+        key = _token(world.member_user)
+        assert _me(client, key).status_code == 200
+        assert _beat(client, key).status_code == 200
+
+    def test_an_account_without_a_member_record_is_refused(
+        self, client, world: SimpleNamespace, snapshot: Any
+    ) -> None:
+        key = _token(make_user("nomember"))
+        _me(client, key)  # the token's use is noted (once a minute), as on any endpoint
+        before = snapshot()
+        response = _beat(client, key)
+        assert response.status_code == 403
+        assert "未关联党员档案" in response.json()["detail"]
+        assert snapshot() == before
+
+    def test_a_session_still_works_and_needs_csrf(self, world: SimpleNamespace) -> None:
+        from django.test import Client
+
+        from conftest import sign_in
+
+        browser = Client(enforce_csrf_checks=True)
+        sign_in(browser, world.member_user)
+        url = reverse("studytime-heartbeat")
+        refused = browser.post(url, BEAT, content_type="application/json")
+        assert refused.status_code == 403
+        browser.get(reverse("studytime:my_hours"))  # a page sets the CSRF cookie
+        ok = browser.post(
+            url, BEAT, content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
+        )
+        assert ok.status_code == 200
+
+
+class TestSql:
+    def test_the_written_out_statements_name_the_models_tables(self) -> None:
+        assert StudyClock._meta.db_table == "studytime_studyclock"
+        assert StudyDay._meta.db_table == "studytime_studyday"
+        for model, table in (
+            (User, "accounts_user"),
+            (ApiToken, "access_apitoken"),
+            (Grant, "access_grant"),
+            (Org, "orgs_org"),
+            (Member, "members_member"),
+        ):
+            assert model._meta.db_table == table
+            assert f" {table} " in auth._SQL
+
+    def test_a_repeated_beat_is_three_statements(self, client, world: SimpleNamespace, settings: Any) -> None:
+        """The token with its user, role check and member id; the clock and day read under the clock's lock;
+        the day's update (and the clock's, when it credits), besides the transaction's own statements."""
+        settings.SECURITY_POLICY_CACHE_SECONDS = 5  # as in production (tests read it on every request)
+        key = _token(world.member_user)
+        try:
+            _beat(client, key)  # creates the clock and the day row, notes the token's use, reads the policy
+            with CaptureQueriesContext(connection) as ctx:
+                assert _beat(client, key).status_code == 200
+        finally:
+            policy.forget()
+        work = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK"))
+        ]
+        assert len(work) == 3, [sql[:60] for sql in work]
+
+
+class TestContentCache:
+    def test_resolved_content_is_kept_for_the_configured_seconds(
+        self, world: SimpleNamespace, settings: Any
+    ) -> None:
+        calls: list[tuple[int, int]] = []
+
+        def resolve(pk: int, user: Any) -> content.Content | None:
+            calls.append((pk, user.pk))
+            return content.Content(f"kept:{pk}", "文章", content.Kind.ARTICLE, "/")
+
+        content.register("kept", resolve=resolve)
+        settings.STUDY_CONTENT_CACHE_SECONDS = 60
+        try:
+            for _ in range(3):
+                services.study_heartbeat(user=world.member_user, content_key="kept:1", state="visible")
+            assert calls == [(1, world.member_user.pk)]  # once per content and user
+            other = make_user("another")
+            assert content.resolve_cached("kept:1", other) is not None
+            assert calls[-1] == (1, other.pk)
+            content.register("kept", resolve=resolve)  # registering again forgets the answers
+            content.resolve_cached("kept:1", world.member_user)
+            assert len(calls) == 3
+            settings.STUDY_CONTENT_CACHE_SECONDS = 0  # off: every beat asks the owner
+            content.resolve_cached("kept:1", world.member_user)
+            content.resolve_cached("kept:1", world.member_user)
+            assert len(calls) == 5
+        finally:
+            content.forget()
+
+    def test_a_refusal_is_kept_too_and_expires(
+        self, world: SimpleNamespace, settings: Any, monkeypatch: Any
+    ) -> None:
+        allowed: set[int] = set()
+
+        def resolve(pk: int, user: Any) -> content.Content | None:
+            if pk not in allowed:
+                return None
+            return content.Content(f"gate:{pk}", "文章", content.Kind.ARTICLE, "/")
+
+        content.register("gate", resolve=resolve)
+        settings.STUDY_CONTENT_CACHE_SECONDS = 60
+        clock = [1000.0]
+        monkeypatch.setattr(content.time, "monotonic", lambda: clock[0])
+        try:
+            assert content.resolve_cached("gate:1", world.member_user) is None
+            allowed.add(1)
+            clock[0] += 59
+            assert content.resolve_cached("gate:1", world.member_user) is None  # still the kept answer
+            clock[0] += 2
+            assert content.resolve_cached("gate:1", world.member_user) is not None
+        finally:
+            content.forget()
