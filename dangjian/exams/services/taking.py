@@ -1,0 +1,344 @@
+"""Taking an exam: start, ordered autosave, submission, automatic submission and grading.
+
+The rules every service keeps are in the package docstring (``dangjian.exams.services``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dangjian.audit import services as audit
+from dangjian.core.errors import BusinessError
+from dangjian.exams import rules
+from dangjian.exams.models import (
+    CHOICE_KINDS,
+    Answer,
+    Attempt,
+    AttemptStatus,
+    Exam,
+    ExamStatus,
+    MistakeBook,
+    Question,
+    QuestionKind,
+)
+from dangjian.exams.services._common import TEXT_LIMIT, _member_of, _require, grace_seconds
+from dangjian.exams.services.exams import is_taker
+from dangjian.exams.services.papers import paper_draw
+from dangjian.members.models import Member
+
+# --------------------------------------------------------------------------------------------------------
+# Taking an exam
+
+
+def attempt_deadline(exam: Exam, started_at: dt.datetime) -> dt.datetime:
+    return min(started_at + dt.timedelta(minutes=exam.duration_minutes), exam.closes_at)
+
+
+def attempt_start(*, actor: Any, exam: Exam, rng: random.Random | None = None) -> Attempt:
+    """Start (or resume) the actor's attempt: the open one if there is one; otherwise a new attempt with
+    the examinee's own drawn paper and one empty answer row per question. Refused outside the window, for
+    someone not among the takers, and when the attempts are used up. Audit: exams.attempt.start."""
+    now = timezone.now()
+    open_attempt = Attempt.objects.filter(exam=exam, user=actor, status=AttemptStatus.OPEN).first()
+    if open_attempt is not None:
+        return open_attempt
+    if exam.status != ExamStatus.PUBLISHED:
+        raise BusinessError("exams.not_open", "考试未发布或已取消")
+    if now < exam.opens_at:
+        raise BusinessError("exams.not_yet_open", "考试尚未开始")
+    if now >= exam.closes_at:
+        raise BusinessError("exams.closed", "考试已结束")
+    if not is_taker(exam, actor):
+        raise BusinessError("exams.not_a_taker", "您不在本次考试的参考范围内")
+    used = Attempt.objects.filter(exam=exam, user=actor).count()
+    if used >= exam.max_attempts:
+        raise BusinessError("exams.no_attempts_left", f"本次考试最多可考 {exam.max_attempts} 次，您已用完")
+    layout = paper_draw(exam.paper, rng=rng)
+    member = _member_of(actor)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                exam=exam,
+                user=actor,
+                member=member,
+                taker_org=member.org if member else None,
+                number=used + 1,
+                layout=layout,
+                started_at=now,
+                deadline=attempt_deadline(exam, now),
+                max_score=sum((Decimal(item["score"]) for item in layout), Decimal("0")),
+            )
+            Answer.objects.bulk_create(
+                [
+                    Answer(
+                        attempt=attempt, question_id=item["q"], position=i, max_score=Decimal(item["score"])
+                    )
+                    for i, item in enumerate(layout)
+                ]
+            )
+            audit.record(
+                actor=actor,
+                action="exams.attempt.start",
+                target=attempt,
+                org_path=exam.org.path,
+                changes={"number": attempt.number},
+            )
+    except IntegrityError:
+        # A second tab or a retried request started it at the same moment: the one open attempt wins.
+        existing = Attempt.objects.filter(exam=exam, user=actor, status=AttemptStatus.OPEN).first()
+        if existing is None:
+            raise BusinessError("exams.start_conflict", "开始考试失败，请刷新后重试") from None
+        return existing
+    return attempt
+
+
+def _own_locked(actor: Any, attempt_id: int) -> Attempt:
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("exam")
+        .filter(pk=attempt_id, user=actor)
+        .first()
+    )
+    if attempt is None:
+        raise BusinessError("exams.not_found", "答卷不存在")
+    return attempt
+
+
+def _accepting(attempt: Attempt, now: dt.datetime) -> bool:
+    return attempt.status == AttemptStatus.OPEN and now <= attempt.deadline + dt.timedelta(
+        seconds=grace_seconds()
+    )
+
+
+def _stored_response(kind: str, order: Sequence[int], response: Any) -> list[str]:
+    """The response as stored: option letters translated back to the original order; texts trimmed."""
+    if response is None:
+        return []
+    values = response if isinstance(response, list) else [response]
+    values = [str(v)[:TEXT_LIMIT] for v in values if v is not None]
+    if kind in CHOICE_KINDS:
+        letters = rules.to_original(values, order)
+        return letters[:1] if kind == QuestionKind.SINGLE else letters
+    if kind == QuestionKind.JUDGE:
+        first = values[0] if values else ""
+        return [first] if first in ("true", "false") else []
+    return [values[0].strip()] if values and values[0].strip() else []
+
+
+@transaction.atomic
+def answers_save(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Save answers of the actor's open attempt. ``items``: ``[{"question": id, "response": [...],
+    "seq": int}]``. Each is applied only when its ``seq`` is greater than the stored one (one conditional
+    UPDATE); otherwise it is already superseded. Returns ``{"acked": [seq, …], "stale": [seq, …]}`` — the
+    caller answers only after this transaction committed. Raises ``exams.attempt_closed`` when the attempt
+    was submitted or its time (with grace) is over, ``exams.bad_answer`` for a question not on the paper.
+    No audit entry (the submission is audited)."""
+    now = timezone.now()
+    attempt = _own_locked(actor, attempt_id)
+    if not _accepting(attempt, now):
+        raise BusinessError("exams.attempt_closed", "答卷已交卷或已超过答题时间，不能再保存")
+    orders = {item["q"]: item["order"] for item in attempt.layout}
+    # The kind travels in the layout (no query per save); layouts drawn before it did are looked up.
+    kinds = {item["q"]: item.get("k", "") for item in attempt.layout}
+    if not all(kinds.values()):
+        kinds = dict(Question.objects.filter(pk__in=orders).values_list("pk", "kind"))
+    acked: list[int] = []
+    stale: list[int] = []
+    for item in items:
+        try:
+            question_id = int(item["question"])
+            seq = int(item["seq"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BusinessError("exams.bad_answer", "答案格式不正确") from exc
+        if question_id not in orders or seq < 1:
+            raise BusinessError("exams.bad_answer", "答案格式不正确")
+        stored = _stored_response(kinds[question_id], orders[question_id], item.get("response"))
+        updated = Answer.objects.filter(attempt_id=attempt.pk, question_id=question_id, seq__lt=seq).update(
+            response=stored, seq=seq, saved_at=now
+        )
+        (acked if updated else stale).append(seq)
+    return {"acked": acked, "stale": stale, "saved_at": now}
+
+
+@transaction.atomic
+def attempt_leave(*, actor: Any, attempt_id: int) -> int:
+    """Count one time the examinee left the exam page (shown to the organiser). Returns the new count."""
+    attempt = _own_locked(actor, attempt_id)
+    if attempt.status != AttemptStatus.OPEN:
+        return attempt.leave_count
+    Attempt.objects.filter(pk=attempt.pk).update(leave_count=F("leave_count") + 1)
+    return attempt.leave_count + 1
+
+
+def _grade_answers(attempt: Attempt) -> list[Answer]:
+    """Mark every objective answer of a submitted attempt and collect the wrong ones in the 错题本.
+    Returns the attempt's answers as graded."""
+    answers = list(attempt.answers.select_related("question"))
+    now = timezone.now()
+    for answer in answers:
+        q = answer.question
+        correct = rules.is_correct(q.kind, q.answer, answer.response)
+        answer.is_correct = correct
+        answer.score = rules.score_for(correct, answer.max_score)
+        if correct is None and not answer.response:
+            answer.is_correct, answer.score, answer.graded_at = False, Decimal("0"), now  # blank short answer
+    Answer.objects.bulk_update(answers, ["is_correct", "score", "graded_at"])
+    wrong = [a for a in answers if a.is_correct is False and a.question.is_objective]
+    _mistakes_add(attempt.user, [(a.question_id, a.response) for a in wrong])
+    return answers
+
+
+def _mistakes_add(user: Any, wrong: Sequence[tuple[int, list[str]]]) -> None:
+    """Put the wrong answers in the user's 错题本: new questions added, known ones counted again and
+    reopened. Set-based (a submit may carry fifty wrong answers): four statements at most."""
+    if not wrong:
+        return
+    responses = dict(wrong)
+    now = timezone.now()
+    known = list(MistakeBook.objects.filter(user=user, question_id__in=responses))
+    seen = {book.question_id for book in known}
+    new = [MistakeBook(user=user, question_id=q, last_response=r) for q, r in responses.items()]
+    new = [book for book in new if book.question_id not in seen]
+    MistakeBook.objects.bulk_create(
+        new,
+        ignore_conflicts=True,  # the same question counted by a concurrent submit of the same user
+    )
+    if known:
+        MistakeBook.objects.filter(pk__in=[b.pk for b in known]).update(
+            wrong_count=F("wrong_count") + 1, resolved=False, updated_at=now
+        )
+        for book in known:
+            book.last_response = responses[book.question_id]
+        MistakeBook.objects.bulk_update(known, ["last_response"])
+
+
+def _finish_score(attempt: Attempt, answers: Sequence[Answer] | None = None) -> None:
+    """Total the graded answers (``answers``: all of the attempt's, if the caller has them already); the
+    pass is decided once nothing waits for a grader. Saves (and seals)."""
+    answers = list(attempt.answers.all()) if answers is None else answers
+    pending = sum(1 for a in answers if a.score is None)
+    attempt.pending_grading = pending
+    attempt.score = sum((a.score or Decimal("0") for a in answers), Decimal("0"))
+    attempt.passed = None if pending else rules.passed(attempt.score, attempt.exam.pass_score)
+    attempt.save()
+    if attempt.passed and attempt.member_id:
+        member_id, exam_id = attempt.member_id, attempt.exam_id
+        transaction.on_commit(lambda: _award_pass(member_id, exam_id))
+
+
+def _award_pass(member_id: int, exam_id: int) -> None:
+    from dangjian.points import services as points
+
+    member = Member.objects.filter(pk=member_id).first()
+    if member is not None:
+        points.points_award(
+            member=member, action="exam_pass", content_key=f"exam-{exam_id}", source="考试中心"
+        )
+
+
+def _award_quiz(member: Member, key: str) -> None:
+    from dangjian.points import services as points
+
+    points.points_award(member=member, action="daily_quiz", content_key=key, source="每日一练")
+
+
+def _submit_locked(attempt: Attempt, *, at: dt.datetime, auto: bool, actor: Any) -> None:
+    attempt.status = AttemptStatus.SUBMITTED
+    attempt.submitted_at = at
+    attempt.auto_submitted = auto
+    _finish_score(attempt, _grade_answers(attempt))
+    audit.record(
+        actor=actor,
+        action="exams.attempt.submit",
+        target=attempt,
+        org_path=attempt.exam.org.path,
+        changes={"score": str(attempt.score), "auto": auto},
+    )
+
+
+@transaction.atomic
+def attempt_submit(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]] = ()) -> Attempt:
+    """Hand in the actor's attempt (with any last answers in ``items``, applied as by ``answers_save``).
+    Idempotent: a submitted attempt is returned as it is. After the deadline plus grace the attempt is
+    submitted with the deadline as finish time (as the automatic submission would) and late answers are
+    ignored. Objective answers are graded at once; short answers wait for the grading queue.
+    Audit: exams.attempt.submit."""
+    now = timezone.now()
+    attempt = _own_locked(actor, attempt_id)
+    if attempt.status == AttemptStatus.SUBMITTED:
+        return attempt
+    if _accepting(attempt, now):
+        if items:
+            answers_save(actor=actor, attempt_id=attempt_id, items=items)
+        at, auto = min(now, attempt.deadline), False
+    else:
+        at, auto = attempt.deadline, True
+    _submit_locked(attempt, at=at, auto=auto, actor=actor)
+    return attempt
+
+
+def attempts_autosubmit(*, now: dt.datetime | None = None) -> int:
+    """Submit every open attempt whose deadline plus grace has passed, with the deadline as finish time
+    (Huey periodic task, every minute). Each in its own transaction under the row lock, so an examinee's
+    own submit at the same moment wins or loses cleanly. Returns the number submitted."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(seconds=grace_seconds())
+    done = 0
+    for pk in Attempt.objects.filter(status=AttemptStatus.OPEN, deadline__lt=limit).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            attempt = (
+                Attempt.objects.select_for_update(of=("self",)).select_related("exam", "exam__org").get(pk=pk)
+            )
+            if attempt.status != AttemptStatus.OPEN:
+                continue
+            _submit_locked(attempt, at=attempt.deadline, auto=True, actor=None)
+            done += 1
+    return done
+
+
+@transaction.atomic
+def answer_grade(*, actor: Any, answer: Answer, score: Any, comment: str = "") -> Answer:
+    """Grade one short answer (阅卷). The attempt's score is totalled again and, once nothing waits, the
+    pass decided (points for a pass). Regrading is allowed and audited. Audit: exams.answer.grade."""
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("exam", "exam__org")
+        .get(pk=answer.attempt_id)
+    )
+    _require(actor, "exams.grade", attempt.exam.org)
+    if attempt.status != AttemptStatus.SUBMITTED:
+        raise BusinessError("exams.not_submitted", "答卷尚未交卷")
+    if answer.question.kind != QuestionKind.SHORT:
+        raise BusinessError("exams.not_short", "客观题由系统自动评分")
+    try:
+        value = Decimal(str(score)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise BusinessError("exams.bad_score", "请填写得分") from exc
+    if value < 0 or value > answer.max_score:
+        raise BusinessError("exams.bad_score", f"得分应在 0 到 {answer.max_score} 之间")
+    old = answer.score
+    answer.score = value
+    answer.is_correct = value >= answer.max_score
+    answer.comment = str(comment or "").strip()[:500]
+    answer.graded_by = actor
+    answer.graded_at = timezone.now()
+    answer.save(update_fields=["score", "is_correct", "comment", "graded_by", "graded_at"])
+    _finish_score(attempt)
+    audit.record(
+        actor=actor,
+        action="exams.answer.grade",
+        target=attempt,
+        org_path=attempt.exam.org.path,
+        changes={"answer": answer.pk, "score": [str(old) if old is not None else None, str(value)]},
+    )
+    return answer

@@ -1,0 +1,21 @@
+"""Background jobs of 考试中心 (Huey; run immediately in tests)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from dangjian.exams import services
+
+
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def submit_overdue_attempts() -> int:
+    """Every minute: submit the open attempts whose deadline plus grace has passed, with the deadline as
+    their finish time (``services.attempts_autosubmit``)."""
+    return services.attempts_autosubmit()
+
+
+@db_periodic_task(crontab(minute="40"))  # type: ignore[untyped-decorator]
+def send_exam_reminders() -> int:
+    """Every hour at :40: remind the takers who have not started an exam closing within a day (once)."""
+    return len(services.reminders_due())
