@@ -231,7 +231,20 @@ _SNAPSHOT_MODELS = (
     "points.PointAdjustment",
 )
 # Every model of these apps is snapshotted too (their models need not be listed one by one).
-_SNAPSHOT_APPS = ("studytime", "study", "school", "news", "meetings", "appraisal")
+_SNAPSHOT_APPS = (
+    "studytime",
+    "study",
+    "school",
+    "news",
+    "meetings",
+    "appraisal",
+    "exams",
+    "dues",
+    "transfers",
+    "development",
+    "mailbox",
+    "supervision",
+)
 
 
 def take_snapshot() -> dict[str, list[dict[str, Any]]]:

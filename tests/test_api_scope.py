@@ -146,6 +146,19 @@ def test_members_filter_by_status(world):
     assert client.get(reverse("member-list"), {"status": "bogus"}).status_code == 400
 
 
+def test_members_filters_apply_only_when_named_and_unknown_parameters_change_nothing(world):
+    client = as_user(world, "secretary_a")
+    url = reverse("member-list")
+    everyone = names(client.get(url))
+    assert everyone == ["党员甲", "李四", "王五"]
+    assert names(client.get(url, {"utm_source": "oa", "page_size": 10})) == everyone
+    later = [m for m in Member.objects.filter(org=world.branch_a).order_by("joined_on") if m.joined_on]
+    cut = later[-1].joined_on
+    expected = sorted(m.name for m in later if m.joined_on >= cut)
+    assert names(client.get(url, {"joined_after": cut.isoformat()})) == expected != everyone
+    assert client.get(url, {"joined_after": "not-a-date"}).status_code == 400
+
+
 def test_members_are_found_by_full_identity_number_through_the_blind_index(world):
     client = as_user(world, "officer")
     number = world.member_b.id_number

@@ -197,7 +197,9 @@ def _defined_in(module: Any, base: type) -> list[type]:
 
 
 MODULES = _modules()
-FORMS = sorted({cls for m in MODULES for cls in _defined_in(m, forms.BaseForm)}, key=lambda c: c.__name__)
+FORMS = sorted(
+    {cls for m in MODULES for cls in _defined_in(m, forms.BaseForm)}, key=lambda c: (c.__name__, c.__module__)
+)
 SERIALIZERS = sorted(
     {
         cls
@@ -241,7 +243,25 @@ FORM_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "LifeMeetingEditForm": lambda: {"orgs": Org.objects.all(), "meetings": _meetings()},
     "TalkForm": lambda: {"members": _members()},
     "ConfirmForm": lambda: {"meetings": _meetings()},
+    # exams: the organisations, papers and banks offered are narrowed by the view
+    "BankForm": lambda: {"orgs": Org.objects.all()},
+    "PaperForm": lambda: {"orgs": Org.objects.all()},
+    "ExamForm": lambda: {"orgs": Org.objects.all(), "papers": _papers()},
+    "PaperItemsForm": lambda: {"banks": _banks()},
+    "PaperRuleForm": lambda: {"banks": _banks()},
 }
+
+
+def _papers() -> Any:
+    from dangjian.exams.models import Paper
+
+    return Paper.objects.all()
+
+
+def _banks() -> Any:
+    from dangjian.exams.models import QuestionBank
+
+    return QuestionBank.objects.all()
 
 
 def test_the_collection_finds_the_forms_and_write_serializers():
@@ -257,10 +277,67 @@ def test_the_collection_finds_the_forms_and_write_serializers():
     assert "MemberSerializer" not in {c.__name__ for c in SERIALIZERS}  # read-only: nothing to write
 
 
-@pytest.mark.parametrize("form_class", FORMS, ids=lambda c: c.__name__)
+def _rule_spec() -> dict[str, Any]:
+    from dangjian.supervision.registry import all_rules
+
+    spec = next(r for r in all_rules().values() if r.params)
+    return {"spec": spec, "current": dict(spec.params)}
+
+
+def _duty_item() -> Any:
+    return SimpleNamespace(period="quarter", year=dt.date.today().year)
+
+
+# Keyword-only arguments by name, for forms not listed above (the views narrow these choices).
+ARGUMENTS: dict[str, Callable[[], Any]] = {
+    "orgs": lambda: Org.objects.all(),
+    "branches": lambda: Org.objects.filter(kind="branch"),
+    "members": _members,
+    "meetings": _meetings,
+    "user": _officer,
+    "papers": _papers,
+    "banks": _banks,
+    "number": lambda: 9,
+    "full": lambda: True,
+    "topics": lambda: [],
+    "item": _duty_item,
+}
+
+
+def _choices(values: Any) -> list[tuple[int, str]]:
+    return [(v.pk, str(v)) for v in values]
+
+
+def _form_kwargs(form_class: type[forms.BaseForm]) -> Callable[[], dict[str, Any]]:
+    """The listed arguments when the form takes them (names repeat across apps), else the form's required
+    keyword-only arguments by name (over its own and its parents' constructors)."""
+    accepted: set[str] = set()
+    needed: list[str] = []
+    for klass in form_class.__mro__:
+        if "__init__" not in vars(klass) or klass in (forms.Form, forms.BaseForm, forms.ModelForm):
+            continue
+        for p in inspect.signature(klass.__init__).parameters.values():
+            accepted.add(p.name)
+            if p.kind == p.KEYWORD_ONLY and p.default is inspect.Parameter.empty and p.name not in needed:
+                needed.append(p.name)
+    listed = FORM_KWARGS.get(form_class.__name__)
+    if listed is not None and set(listed()) <= accepted | set(needed):
+        return listed
+    if "spec" in needed:
+        return _rule_spec
+    if form_class.__module__ == "dangjian.transfers.forms":  # choices as (id, label) pairs
+        pairs = {
+            "branches": lambda: _choices(Org.objects.filter(kind="branch")),
+            "members": lambda: _choices(_members()),
+        }
+        return lambda: {name: pairs[name]() for name in needed}
+    return lambda: {name: ARGUMENTS[name]() for name in needed}
+
+
+@pytest.mark.parametrize("form_class", FORMS, ids=lambda c: f"{c.__module__.split('.')[1]}.{c.__name__}")
 def test_every_form_validates_random_input_without_raising(form_class, world):
     """Forms get what a browser sends: text, repeated keys, uploaded files of random bytes."""
-    kwargs = FORM_KWARGS.get(form_class.__name__, dict)
+    kwargs = _form_kwargs(form_class)
     fields = form_class(**kwargs()).fields
 
     @FUZZ

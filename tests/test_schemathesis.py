@@ -372,7 +372,196 @@ def _examination(org: Org, member: Member) -> int:
     ).pk
 
 
-OBJECTS: dict[str, Callable[[Org, Member], int]] = {
+def _development(org: Org, member: Member) -> int:
+    """An applicant (入党申请人) in the branch, registered by its secretary."""
+    from conftest import make_id_number
+    from dangjian.development import services
+
+    return services.development_create(
+        actor=_secretary(org),
+        org=org,
+        name="模糊测试申请人",
+        id_number=make_id_number(dt.date(2000, 6, 6)),
+        applied_on=dt.date(2025, 1, 6),
+    ).pk
+
+
+def _dues(org: Org, member: Member) -> tuple[int, int, int]:
+    """党费 of ``member``: an amount fixed, this month's bill, a voluntary payment waiting for confirmation
+    and a 免交 the branch studied (cached on the org object)."""
+    if not hasattr(org, "schemathesis_dues"):
+        from django.utils import timezone
+
+        from dangjian.dues import rules, services
+
+        actor = _secretary(org)
+        month = timezone.localdate().replace(day=1)
+        services.profile_set(
+            actor=actor,
+            member=member,
+            category="in_service",
+            items=[{"name": "岗位工资", "amount": "6000", "in_base": True}],
+        )
+        fixing = services.fixing_propose(actor=actor, member=member, effective_from=month, reason="年度核定")
+        services.fixing_confirm(actor=actor, fixing=fixing)
+        services.bills_generate(actor=actor, month=month, org=org)
+        payment = services.payment_create(actor=actor, member=member, kind="voluntary", amount="10")
+        reduction = services.reduction_create(
+            actor=actor, member=member, kind="exempt", months_from=rules.add_months(month, 1),
+            months_to=rules.add_months(month, 2), reason="重病", studied_on=timezone.localdate(),
+            study_note="同意",
+        )  # fmt: skip
+        bill = member.dues_bills.get(month=month)
+        org.schemathesis_dues = (bill.pk, payment.pk, reduction.pk)  # type: ignore[attr-defined]
+    return org.schemathesis_dues  # type: ignore[attr-defined,no-any-return]
+
+
+def _transfer(org: Org, member: Member) -> int:
+    """A transfer out of the branch to an organisation outside the platform, as the branch starts it (only
+    the sending side sees it)."""
+    from dangjian.transfers import services
+    from dangjian.transfers.models import Transfer
+
+    existing = Transfer.objects.filter(member=member, kind="outside").first()
+    return (existing or services.transfer_request(
+        actor=_secretary(org), member=member, kind="outside", reason="job", to_org_name="中共某县委组织部"
+    )).pk  # fmt: skip
+
+
+def _mobile(org: Org, member: Member) -> int:
+    from django.utils import timezone
+
+    from dangjian.transfers import services
+    from dangjian.transfers.models import MobileRegistration
+
+    existing = MobileRegistration.objects.filter(member=member).first()
+    today = timezone.localdate()
+    return (existing or services.mobile_register(
+        actor=_secretary(org), member=member, destination="广东省深圳市", reason="work", started_on=today,
+        expected_until=today + dt.timedelta(days=180),
+    )).pk  # fmt: skip
+
+
+def _exam_of(org: Org, member: Member) -> Any:
+    """A published exam of the branch on a fixed paper of one short-answer question, with a submitted
+    attempt of ``member`` whose answer waits for grading (cached on the org object; built directly: the
+    member may have no account)."""
+    if not hasattr(org, "schemathesis_exam"):
+        from django.utils import timezone
+
+        from conftest import make_user
+        from dangjian.exams.models import Answer, Attempt, Exam, Paper, PaperItem, Question, QuestionBank
+
+        now = timezone.now()
+        bank = QuestionBank.objects.create(org=org, name="接口测试题库")
+        question = Question.objects.create(
+            bank=bank, kind="short", stem="谈谈体会。", answer=["略"], fingerprint=f"{org.pk}"
+        )
+        paper = Paper.objects.create(org=org, title="接口测试试卷")
+        PaperItem.objects.create(paper=paper, question=question, score=10)
+        exam = Exam.objects.create(
+            org=org, paper=paper, title="接口测试考试", opens_at=now, closes_at=now + dt.timedelta(days=1),
+            duration_minutes=30, pass_score=6, status="published",
+        )  # fmt: skip
+        user = member.user or make_user(f"examinee{org.pk}", member.name)
+        attempt = Attempt.objects.create(
+            exam=exam, user=user, member=member, taker_org=org, status="submitted", started_at=now,
+            deadline=now, submitted_at=now, max_score=10, score=0, pending_grading=1,
+            layout=[{"q": question.pk, "score": "10.0", "order": []}],
+        )  # fmt: skip
+        Answer.objects.create(attempt=attempt, question=question, position=0, max_score=10, response=["体会"])
+        org.schemathesis_exam = exam  # type: ignore[attr-defined]
+    return org.schemathesis_exam  # type: ignore[attr-defined]
+
+
+def _exam_practice(org: Org, member: Member) -> int:
+    """A practice set of the member who sat the branch's exam (only its owner reaches it)."""
+    from dangjian.exams.models import DailyPractice
+
+    attempt = _exam_of(org, member).attempts.get()
+    return DailyPractice.objects.create(user=attempt.user, kind="tag", tag="体会", questions=[]).pk
+
+
+def _exam_answer(org: Org, member: Member) -> int:
+    from dangjian.exams.models import Answer
+
+    return Answer.objects.get(attempt__exam=_exam_of(org, member)).pk
+
+
+def _mailbox_letter(org: Org, member: Member) -> Any:
+    from dangjian.mailbox import services
+
+    letter, _ = services.letter_submit(
+        writer=None, org=org, subject="接口测试来信", body="反映问题", anonymous=True
+    )
+    return letter.pk
+
+
+def _mailbox_snapshot(org: Org, member: Member) -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dangjian.mailbox import services
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, "JPEG")
+    upload = SimpleUploadedFile("x.jpg", buf.getvalue())
+    report, _ = services.snapshot_submit(
+        reporter=None, org=org, description="接口测试", anonymous=True, uploads=[upload]
+    )
+    return report.pk
+
+
+def _mailbox_category(org: Org, member: Member) -> int:
+    from dangjian.mailbox.models import Category
+
+    return Category.objects.get(name="其他").pk
+
+
+def _supervision(org: Org, member: Member) -> dict[str, int]:
+    """A scan's warnings, a responsibility item, a task on a warning and a queued scan job, by the committee
+    officer over ``org`` (cached on the org object)."""
+    if not hasattr(org, "schemathesis_supervision"):
+        from django.utils import timezone
+
+        from dangjian.supervision import services
+        from dangjian.supervision.models import Warning
+
+        officer = _staff("committee_officer", Org.objects.get_parent(org) or org)
+        run = services.scan_run()
+        warning = Warning.objects.filter(org=org).first() or Warning.objects.first()
+        assert warning is not None
+        item = services.responsibility_create(
+            actor=officer, org=org, duty="primary", year=timezone.localdate().year,
+            title="听取党风廉政建设情况汇报", holder_title="支部书记", period="quarter",
+        )  # fmt: skip
+        task = services.rectification_create(
+            actor=officer, org=org, title="接口测试整改", description="检查发现的问题",
+            deadline=timezone.localdate() + dt.timedelta(days=10), evidence_required="会议记录",
+            source_kind="inspection",
+        )  # fmt: skip
+        job = services.scan_request(actor=officer)
+        org.schemathesis_supervision = {  # type: ignore[attr-defined]
+            "warning": warning.pk, "duty": item.pk, "task": task.pk, "scan": run.pk, "job": job.pk,
+        }  # fmt: skip
+    return org.schemathesis_supervision  # type: ignore[attr-defined,no-any-return]
+
+
+OBJECTS: dict[str, Callable[[Org, Member], Any]] = {
+    "/api/v1/transfers/transfers/": _transfer,
+    "/api/v1/transfers/mobile/": _mobile,
+    "/api/v1/exams/banks/": lambda org, member: _exam_of(org, member).paper.items.get().question.bank_id,
+    "/api/v1/exams/papers/": lambda org, member: _exam_of(org, member).paper_id,
+    "/api/v1/exams/exams/": lambda org, member: _exam_of(org, member).pk,
+    "/api/v1/exams/grading/": _exam_answer,
+    "/api/v1/exams/mine/": lambda org, member: _exam_of(org, member).pk,
+    "/api/v1/exams/attempts/": lambda org, member: _exam_of(org, member).attempts.get().pk,
+    "/api/v1/exams/practice/": _exam_practice,
+    "/api/v1/mailbox/letters/": _mailbox_letter,
+    "/api/v1/mailbox/snapshots/": _mailbox_snapshot,
+    "/api/v1/mailbox/categories/": _mailbox_category,
     "/api/v1/study/topics/": lambda org, member: _study_topic(org, member).pk,
     "/api/v1/study/items/": _study_item,
     "/api/v1/study/manage/topics/": lambda org, member: _study_topic(org, member).pk,
@@ -399,11 +588,20 @@ OBJECTS: dict[str, Callable[[Org, Member], int]] = {
     "/api/v1/appraisal/talks/": _talk,
     "/api/v1/appraisal/examinations/": _examination,
     "/api/v1/points/adjustments/": _point_adjustment,
+    "/api/v1/development/developments/": _development,
     "/api/v1/members/": lambda org, member: member.pk,
     "/api/v1/orgs/": lambda org, member: org.pk,
     "/api/v1/positions/": _position,
     "/api/v1/status-changes/": _status_change,
     "/api/v1/imports/": _import_job,
+    "/api/v1/dues/bills/": lambda org, member: _dues(org, member)[0],
+    "/api/v1/dues/payments/": lambda org, member: _dues(org, member)[1],
+    "/api/v1/dues/reductions/": lambda org, member: _dues(org, member)[2],
+    "/api/v1/supervision/warnings/": lambda org, member: _supervision(org, member)["warning"],
+    "/api/v1/supervision/duties/": lambda org, member: _supervision(org, member)["duty"],
+    "/api/v1/supervision/tasks/": lambda org, member: _supervision(org, member)["task"],
+    "/api/v1/supervision/scans/": lambda org, member: _supervision(org, member)["scan"],
+    "/api/v1/supervision/scan-jobs/": lambda org, member: _supervision(org, member)["job"],
 }
 
 

@@ -18,3 +18,10 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "个人 API 令牌，格式：`Token <key>`（在“我的档案”或用 create_token 命令创建）",
         }
+
+
+class HeartbeatTokenScheme(ApiTokenScheme):
+    """The study heartbeat's token look-up (``studytime.api.auth``): the same header, its own scheme name."""
+
+    target_class = "dangjian.studytime.api.auth.HeartbeatTokenAuthentication"
+    name = "heartbeatTokenAuth"

@@ -17,6 +17,11 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def key_hash(key: str) -> str:
+    """What is stored of ``key`` (for a look-up that reads more than ``lookup`` does)."""
+    return _hash(key)
+
+
 @transaction.atomic
 def token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user`` and return it with its key (the key itself is never stored).

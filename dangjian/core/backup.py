@@ -61,7 +61,8 @@ CHUNK_SIZE = 1 << 20  # 1 MiB of compressed payload per encrypted chunk
 CREATE_ACTION = "core.backup.create"
 RESTORE_ACTION = "core.backup.restore"
 # Filled by ``migrate`` itself (post_migrate): replaced from the backup, and not "data" in a fresh database.
-GENERATED_BY_MIGRATE = frozenset({"contenttypes.contenttype", "auth.permission"})
+# Rows ``migrate`` writes itself (a fresh target has them; a restore replaces them).
+GENERATED_BY_MIGRATE = frozenset({"contenttypes.contenttype", "auth.permission", "mailbox.category"})
 
 _NONCE = 12
 _TAG = 16

@@ -47,6 +47,7 @@ _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
         [
             ("我的学习", "study:my_study", "book", MEMBER),
             ("网络党校", "school:my_courses", "mortarboard", MEMBER),
+            ("廉政教育专栏", "supervision:integrity", "journal-bookmark", MEMBER),
             ("学习笔记", "study:note_list", "journal-text", MEMBER),
             ("党建新鲜事", "news:index", "newspaper", None),
             ("我的学时", "studytime:my_hours", "hourglass-split", MEMBER),
@@ -81,12 +82,58 @@ _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
         ],
     ),
     (
+        "考试",
+        "pencil-square",
+        [
+            ("我的考试", "exams:my_exams", "pencil-square", MEMBER),
+            ("每日一练", "exams:practice", "lightning", MEMBER),
+            ("错题本", "exams:mistake_list", "journal-x", MEMBER),
+            ("考试管理", "exams:index", "clipboard-data", "exams.view"),
+            ("题库与试卷", "exams:bank_list", "collection", "exams.view"),
+            ("阅卷", "exams:grading", "check2-square", "exams.grade"),
+        ],
+    ),
+    (
         "组织与党员",
         "diagram-3",
         [
             ("组织架构", "orgs:org_tree", "diagram-3", "orgs.view"),
             ("党员名册", "members:member_list", "people", "members.view"),
             ("导入党员", "members:import_create", "upload", "members.import"),
+            ("发展党员", "development:board", "person-plus", "development.view"),
+        ],
+    ),
+    (
+        "党务",
+        "briefcase",
+        [
+            ("我的党费", "dues:mine", "wallet2", MEMBER),
+            ("党费计算器", "dues:calculator", "calculator", MEMBER),
+            ("党费管理", "dues:index", "cash-coin", "dues.view"),
+            ("组织关系转接", "transfers:register", "arrow-left-right", "transfers.view"),
+            ("流动党员", "transfers:mobile_list", "geo-alt", "transfers.view"),
+            ("失联党员", "transfers:lost_contact_list", "person-exclamation", "transfers.view"),
+        ],
+    ),
+    (
+        "党风廉政",
+        "shield-check",
+        [
+            ("监督看板", "supervision:board", "speedometer2", "supervision.view"),
+            ("预警", "supervision:warning_list", "exclamation-triangle", "supervision.view"),
+            ("督办整改", "supervision:task_list", "clipboard2-check", "supervision.view"),
+            ("责任清单", "supervision:duty_list", "list-task", "supervision.view"),
+        ],
+    ),
+    (
+        "书记信箱",
+        "envelope-paper",
+        [
+            ("给书记写信", "mailbox:write", "envelope-paper", None),
+            ("随手拍", "mailbox:snapshot_new", "camera", None),
+            ("凭回执码查看", "mailbox:receipt", "receipt", None),
+            ("来信办理", "mailbox:index", "inbox", "mailbox.handle"),
+            ("随手拍办理", "mailbox:snapshot_list", "camera-fill", "mailbox.handle"),
         ],
     ),
     (
@@ -98,9 +145,17 @@ _MENUS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
             ("角色授权", "access:grant_list", "shield-lock", "access.manage"),
             ("安全策略", "accounts:policy", "shield-check", "access.manage"),
             ("审计日志", "audit:entry_list", "journal-text", "audit.view"),
+            ("来信类别", "mailbox:category_list", "tags", "mailbox.configure"),
         ],
     ),
-    ("我的档案", "person-vcard", [("我的档案", "accounts:profile", "person-vcard", None)]),
+    (
+        "我的档案",
+        "person-vcard",
+        [
+            ("我的档案", "accounts:profile", "person-vcard", None),
+            ("我的组织关系", "transfers:mine", "arrow-left-right", MEMBER),
+        ],
+    ),
 ]
 
 

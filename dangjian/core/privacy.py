@@ -252,6 +252,18 @@ INVENTORY: dict[str, dict[str, str]] = {
         "actor": _I,
         "created_at": _I,
     },
+    # 留党察看: a 党纪处分 and its dates say why and when a member lost rights; members.view_sensitive only.
+    "members.disciplinaryprobation": {
+        "id": _I,
+        "member": _I,
+        "starts_on": _S,
+        "ends_on": _S,
+        "decision": _S,
+        "restored_on": _S,
+        "restore_decision": _S,
+        "recorded_by": _I,
+        "created_at": _I,
+    },
     "points.pointrule": {
         "id": _I,
         "code": _I,
@@ -455,6 +467,7 @@ def records_about(user: Any, member: Any = None) -> list[tuple[str, int]]:
     if member is not None:
         counts.append(("状态变动记录", member.history.count()))
         counts.append(("职务记录", member.positions.count()))
+        counts.append(("党纪处分（留党察看）记录", member.disciplinary_probations.count()))
     counts.append(("API 令牌（含已吊销）", ApiToken.objects.filter(user=user).count()))
     counts.append(("以我的账号操作的审计日志", AuditEntry.objects.filter(actor=user).count()))
     return counts

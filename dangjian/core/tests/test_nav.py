@@ -13,11 +13,15 @@ def _labels(user) -> dict[str, list[str]]:
 
 def test_a_member_sees_study_and_their_own_pages_only(world: SimpleNamespace) -> None:
     menus = _labels(world.member_user)
-    assert list(menus) == ["首页", "学习", "组织生活", "我的档案"]
+    assert list(menus) == ["首页", "学习", "组织生活", "考试", "党务", "书记信箱", "我的档案"]
+    assert menus["书记信箱"] == ["给书记写信", "随手拍", "凭回执码查看"]  # handling only where designated
     assert menus["组织生活"] == ["我的组织生活", "我的评议"]
+    assert menus["考试"] == ["我的考试", "每日一练", "错题本"]  # no 考试管理 or 阅卷 without a grant
+    assert menus["党务"] == ["我的党费", "党费计算器"]
     assert menus["学习"] == [
         "我的学习",
         "网络党校",
+        "廉政教育专栏",
         "学习笔记",
         "党建新鲜事",
         "我的学时",

@@ -212,6 +212,21 @@ def write_every_sensitive_field(world: Any) -> dict[str, list[str]]:
     )
     planted["members.statuschange.reason"] = [CANARY_REASON]
 
+    # 留党察看: dates chosen to appear nowhere else, planted as the ISO text a service would log.
+    full = Member.objects.get(pk=world.member.pk)
+    member_services.member_discipline_record(
+        actor=world.secretary_a, member=full, starts_on=dt.date(2019, 7, 13), months=12,
+        decision="金丝雀处分决定：违反组织纪律",
+    )  # fmt: skip
+    member_services.member_discipline_restore(
+        actor=world.secretary_a, member=full, on=dt.date(2020, 8, 17), decision="金丝雀恢复决定：确已改正"
+    )
+    planted["members.disciplinaryprobation.decision"] = ["金丝雀处分决定：违反组织纪律"]
+    planted["members.disciplinaryprobation.restore_decision"] = ["金丝雀恢复决定：确已改正"]
+    planted["members.disciplinaryprobation.starts_on"] = ["2019-07-13"]
+    planted["members.disciplinaryprobation.ends_on"] = ["2020-07-13"]
+    planted["members.disciplinaryprobation.restored_on"] = ["2020-08-17"]
+
     job = imports.import_job_submit(
         actor=world.secretary_a, upload=roster_upload(CANARY_ID_IMPORTED), dry_run=False, skip_invalid=False
     )
@@ -265,6 +280,52 @@ def write_every_sensitive_field(world: Any) -> dict[str, list[str]]:
     planted["meetings.calendarfeed.key_hash"] = [feed_key, feed.key_hash]
 
     planted.update(write_every_sensitive_appraisal_field(world))
+    planted.update(write_every_sensitive_development_field(world))
+    return planted
+
+
+def write_every_sensitive_development_field(world: Any) -> dict[str, list[str]]:
+    """发展党员: an applicant's identity number and phone, a talk record, an evaluation, a 支部大会 vote with
+    a member left out of 应到会, and the reason the process ended. Steps ③–⑭ are laid down directly (their
+    rules are tested in the app); every sensitive value goes through a service."""
+    from dangjian.development import services as dev_services
+    from dangjian.development.models import DevelopmentStep, LocalPractice
+
+    planted: dict[str, list[str]] = {}
+    LocalPractice.objects.create(org=world.committee, publicity_days=0, activist_min_months=0)
+    number = idcard.make("110105", dt.date(1999, 9, 9), 517, "male")
+    dev = dev_services.development_create(
+        actor=world.secretary_a,
+        org=world.branch_a,
+        name="隐私申请人",
+        id_number=number,
+        applied_on=dt.date(2023, 1, 9),
+        phone="13712345678",
+    )
+    planted["development.development.id_number"] = [number, number[:17]]
+    planted["development.development.id_number_index"] = [dev.id_number_index]
+    planted["development.development.phone"] = ["13712345678"]
+    dev_services.step_record(
+        actor=world.secretary_a, development=dev, number=2, done_on=dt.date(2023, 1, 19),
+        responsible="书记甲", note="金丝雀谈话记录：家庭情况",
+    )  # fmt: skip
+    planted["development.developmentstep.note"] = ["金丝雀谈话记录：家庭情况"]
+    dev_services.step_record(actor=world.secretary_a, development=dev, number=3, done_on=dt.date(2023, 2, 1))
+    dev_services.record_add(
+        actor=world.secretary_a, development=dev, kind="evaluation", on=dt.date(2023, 7, 1),
+        summary="金丝雀考察意见：思想动态",
+    )  # fmt: skip
+    planted["development.developmentrecord.summary"] = ["金丝雀考察意见：思想动态"]
+    for n in range(4, 15):
+        DevelopmentStep.objects.create(development=dev, number=n, done_on=dt.date(2024, 3, 1))
+    li = Member.objects.get(org=world.branch_a, name="李四")
+    dev_services.vote_record(
+        actor=world.secretary_a, development=dev, held_on=dt.date(2024, 3, 10),
+        present_ids=[world.member.pk], yes=1, excluded={li.pk: "detained"},
+    )  # fmt: skip
+    planted["development.developmentvote.excluded"] = ["detained"]
+    dev_services.development_close(actor=world.secretary_a, development=dev, reason="金丝雀终止原因：违法")
+    planted["development.development.closed_reason"] = ["金丝雀终止原因：违法"]
     return planted
 
 
@@ -371,7 +432,47 @@ def write_every_sensitive_appraisal_field(world: Any) -> dict[str, list[str]]:
     ]
     planted["appraisal.followup.outcome"] = ["金丝雀处理结果：逾期未改"]
     planted["appraisal.followup.closed_on"] = ["2026-07-20"]
+    _plant_mailbox(world, planted)
     return planted
+
+
+def _plant_mailbox(world: Any, planted: dict[str, list[str]]) -> None:
+    """书记信箱 and 随手拍: the handlers' every action on a letter and a case with planted content."""
+    from dangjian.mailbox import services as mailbox_services
+    from dangjian.mailbox.models import Category
+
+    jpeg = io.BytesIO()
+    __import__("PIL.Image", fromlist=["Image"]).new("RGB", (8, 8)).save(jpeg, "JPEG")
+    handler = world.secretary_a
+    letter, code = mailbox_services.letter_submit(
+        writer=None,
+        org=world.branch_a,
+        subject="金丝雀来信标题",
+        body="金丝雀来信正文：某科长收受礼金",
+        anonymous=True,
+    )
+    mailbox_services.letter_open(actor=handler, letter=letter)
+    mailbox_services.letter_add(letter=letter, body="金丝雀补充内容")
+    mailbox_services.letter_assign(actor=handler, letter=letter, assignee=handler)
+    mailbox_services.letter_correct(
+        actor=handler, letter=letter, category=Category.objects.get(name="廉洁问题")
+    )
+    mailbox_services.letter_reply(actor=handler, letter=letter, body="金丝雀答复")
+    mailbox_services.letter_close(actor=handler, letter=letter)
+    planted["mailbox.letter.subject"] = ["金丝雀来信标题"]
+    planted["mailbox.lettermessage.body"] = ["金丝雀来信正文", "金丝雀补充内容", "金丝雀答复", code]
+    report, _ = mailbox_services.snapshot_submit(
+        reporter=None,
+        org=world.branch_a,
+        description="金丝雀随手拍描述",
+        location="金丝雀位置",
+        anonymous=True,
+        uploads=[SimpleUploadedFile("x.jpg", jpeg.getvalue())],
+    )
+    mailbox_services.snapshot_open(actor=handler, report=report)
+    mailbox_services.snapshot_advance(actor=handler, report=report, to="declined", note="不属于受理范围")
+    planted["mailbox.snapshotreport.description"] = ["金丝雀随手拍描述"]
+    planted["mailbox.snapshotreport.location"] = ["金丝雀位置"]
 
 
 def every_sensitive_field() -> list[str]:
@@ -445,6 +546,7 @@ def test_my_page_counts_the_records_held_about_me(world, login):
     response = client.get(reverse("accounts:profile"))
     counts = dict(response.context["records"])
     assert counts["状态变动记录"] == 1 and counts["职务记录"] == 0
+    assert counts["党纪处分（留党察看）记录"] == 0
     assert counts["API 令牌（含已吊销）"] == 1
     mine = AuditEntry.objects.filter(actor=world.member_user).count()
     assert mine >= 2 and counts["以我的账号操作的审计日志"] == mine

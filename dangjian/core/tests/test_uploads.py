@@ -671,19 +671,25 @@ def test_resealing_moves_a_file_to_the_current_key(world, settings):
     assert uploads.file_reseal(stored=stored) is False
 
 
-def test_mailbox_attachments_are_readable_by_nobody_until_a_handler_role_exists(world, client):
+def test_mailbox_attachments_are_readable_only_by_the_designated_handlers_of_their_organisation(
+    world, client
+):
+    """The mailbox app's policy: mailbox.handle granted *at* the file's organisation (secretary_a at
+    branch_a), not above it (the officer's committee grant) and never the 三员 or the writer."""
     stored = store(world, b"letter", purpose="mailbox.attachment", actor=world.member_user)
-    for persona in ("member_user", "secretary_a", "officer", "system_admin", "security_admin", "audit_admin"):
+    for persona in ("member_user", "officer", "system_admin", "security_admin", "audit_admin"):
         assert download(sign_in(client, getattr(world, persona)), stored).status_code == 404, persona
+    assert download(sign_in(client, world.secretary_a), stored).status_code == 200
 
 
 def test_reads_of_an_audited_purpose_are_audited(world, client):
     stored = store(world, b"letter", purpose="mailbox.attachment")
+    original = uploads.policy_get("mailbox.attachment")
     uploads.policy_with("mailbox.attachment", read_check=lambda user, f: user.username == "secretary_a")
     try:
         assert download(sign_in(client, world.secretary_a), stored).status_code == 200
     finally:
-        uploads.policy_with("mailbox.attachment", read_check=None)
+        uploads.policy_register(original, replace=True)
     entry = AuditEntry.objects.get(action="core.file.read")
     assert entry.actor == world.secretary_a and entry.target_id == str(stored.pk)
 
@@ -706,9 +712,8 @@ def test_an_anonymous_upload_stores_no_identity_no_name_and_only_the_date(world,
     assert stored.created_at is None and stored.created_on == timezone.localdate()
     midnight = dt.datetime.combine(stored.created_on, dt.time.min, tzinfo=timezone.get_current_timezone())
     assert os.stat(uploads.upload_storage().path(stored.storage_name)).st_mtime == midnight.timestamp()
-    entry = AuditEntry.objects.get(action="core.file.store")
-    assert entry.actor is None and entry.actor_name == "" and entry.ip == "" and entry.request_id == ""
-    assert entry.target_id == "" and entry.changes == {"purpose": "snapshot.media", "type": "image/jpeg"}
+    # No audit entry: its exact time would date the anonymous file (SECURITY.md: the day only).
+    assert not AuditEntry.objects.filter(action="core.file.store").exists()
     row = json.dumps(list(StoredFile.objects.values()), default=str, ensure_ascii=False)
     audit_rows = json.dumps(list(AuditEntry.objects.values()), default=str, ensure_ascii=False)
     for canary in ("张三", "dangyuan", "10.9.8.7", "req-canary-9f3"):
@@ -720,7 +725,7 @@ def test_an_anonymous_upload_stores_no_identity_no_name_and_only_the_date(world,
 def test_mailbox_attachments_are_always_anonymous(world):
     stored = store(world, jpeg(), purpose="mailbox.attachment", actor=world.member_user, name="我的照片.jpg")
     assert stored.uploader is None and stored.anonymous and stored.display_name == ""
-    assert AuditEntry.objects.get(action="core.file.store").actor is None
+    assert not AuditEntry.objects.filter(action="core.file.store").exists()
 
 
 def test_anonymous_uploads_are_throttled_without_counting_an_address(world, rf, settings):

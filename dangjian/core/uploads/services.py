@@ -30,7 +30,7 @@ from django.utils.module_loading import import_string
 
 from dangjian.access import scope
 from dangjian.audit import services as audit
-from dangjian.core import context, crypto, ratelimit
+from dangjian.core import crypto, ratelimit
 from dangjian.core.errors import BusinessError
 from dangjian.core.models import StoredFile
 from dangjian.core.uploads import detect, images, sealing
@@ -191,12 +191,12 @@ def file_store(
     stored re-encoded; the file gets a random storage name and a random download id; the original name is
     kept only sanitised and only if the policy says so; policies with ``encrypt`` seal the bytes (SM4-GCM).
     Anonymous (``anonymous=True`` or the policy's ``anonymous``): no uploader, no original name, no time of
-    day (``created_at`` empty, the file's modification time set to midnight), and an audit entry with no
-    actor, no source address, no request id, no link to the file and no size.
+    day (``created_at`` empty, the file's modification time set to midnight), and no audit entry (its exact
+    time would date the file).
     Who may attach files to what is the calling feature's rule; this service does not check scope.
     Side effects: one file in the upload storage; audit ``core.file.store`` (purpose, size, type) in the same
-    transaction. A refused upload raises ``BusinessError`` and leaves nothing in storage or the database;
-    if the caller's own transaction rolls back later, ``file_sweep_orphans`` removes the file.
+    transaction, unless anonymous. A refused upload raises ``BusinessError`` and leaves nothing in storage or
+    the database; if the caller's own transaction rolls back later, ``file_sweep_orphans`` removes the file.
     """
     policy = policy_get(purpose)
     anonymous = anonymous or policy.anonymous
@@ -253,27 +253,18 @@ def file_store(
 
 
 def _audit_store(*, actor: Any, stored: StoredFile, anonymous: bool) -> None:
-    if not anonymous:
-        audit.record(
-            actor=actor,
-            action=STORE_ACTION,
-            target=stored,
-            org_path=stored.org.path if stored.org is not None else "",
-            changes={"purpose": stored.purpose, "size": stored.size, "type": stored.content_type},
-        )
+    # SECURITY.md "The anonymous mailbox": the stored submission time is the day only. An audit entry
+    # carries its exact time, so on a quiet day even an entry naming neither file nor sender would date the
+    # submission it belongs to: an anonymous file is stored without one (the handlers' reads are audited).
+    if anonymous:
         return
-    # SECURITY.md "The anonymous mailbox": nothing that identifies the sender or dates the file precisely.
-    # The entry's own time is exact, so it names neither the file nor its size (either would date the file).
-    token = context.set_current(context.RequestContext())
-    try:
-        audit.record(
-            actor=None,
-            action=STORE_ACTION,
-            target_repr="匿名上传",
-            changes={"purpose": stored.purpose, "type": stored.content_type},
-        )
-    finally:
-        context.reset(token)
+    audit.record(
+        actor=actor,
+        action=STORE_ACTION,
+        target=stored,
+        org_path=stored.org.path if stored.org is not None else "",
+        changes={"purpose": stored.purpose, "size": stored.size, "type": stored.content_type},
+    )
 
 
 def _blur_modified_time(storage: Storage, name: str, day: dt.date) -> None:
