@@ -88,7 +88,7 @@ def _record(actor: Any, action: str, transfer: Transfer, **changes: Any) -> None
 def _lock(transfer: Transfer) -> Transfer:
     """Re-read the transfer under a row lock so two people cannot take the same step twice."""
     return (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member", "from_org", "to_org")
         .get(pk=transfer.pk)
     )
@@ -607,7 +607,9 @@ def mobile_end(
     """End a 流动 registration (returned, or transferred) and withdraw the 活动证; ``Member.mobile`` is
     cleared by ``members.services.member_end_mobile``. Audit: transfers.mobile.end."""
     registration = (
-        MobileRegistration.objects.select_for_update().select_related("member", "org").get(pk=registration.pk)
+        MobileRegistration.objects.select_for_update(of=("self",))
+        .select_related("member", "org")
+        .get(pk=registration.pk)
     )
     _require(actor, "transfers.manage", registration.org, "无权办理该流动党员登记")
     if registration.ended_on is not None:
