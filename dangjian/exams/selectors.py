@@ -253,6 +253,23 @@ def _label(kind: str, response: list[str]) -> str:
     return "".join(response)
 
 
+def practice_tag_counts(*, user: Any, tags: list[str] | tuple[str, ...]) -> list[tuple[str, int]]:
+    """For each of ``tags``, how many objective questions the user may practise under it (专项练习 draws
+    from the banks of their organisation and those shared down). Tags without questions are left out."""
+    banks = services.usable_banks(user)
+    out = []
+    for tag in tags:
+        n = (
+            Question.objects.filter(bank__in=banks, is_active=True)
+            .exclude(kind=QuestionKind.SHORT)
+            .filter(tag_q(tag))
+            .count()
+        )
+        if n:
+            out.append((tag, n))
+    return out
+
+
 def mistake_list(*, user: Any, resolved: bool = False) -> QuerySet[MistakeBook]:
     return MistakeBook.objects.filter(user=user, resolved=resolved).select_related("question")
 

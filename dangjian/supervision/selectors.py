@@ -350,6 +350,24 @@ def board(*, user: Any, org: Org, today: dt.date) -> Board:
     )
 
 
+# The knowledge tags of the column's short quiz (专项练习 of 考试中心); local practice, so a setting.
+INTEGRITY_QUIZ_TAGS = ("廉政", "纪律", "纪律处分条例", "作风")
+
+
+def integrity_quiz_names() -> tuple[str, ...]:
+    from django.conf import settings
+
+    return tuple(getattr(settings, "SUPERVISION_INTEGRITY_QUIZ_TAGS", INTEGRITY_QUIZ_TAGS))
+
+
+def integrity_quiz_tags(user: Any) -> list[tuple[str, int]]:
+    """The column's 廉政知识小测: each configured tag (``SUPERVISION_INTEGRITY_QUIZ_TAGS``) the user has
+    questions to practise under, with their number. Answers go to the member's 错题本 like any 专项练习."""
+    from dangjian.exams import selectors as exams
+
+    return exams.practice_tag_counts(user=user, tags=integrity_quiz_names())
+
+
 def integrity_topics(user: Any) -> list[IntegrityTopic]:
     """The column's published topics the user may read (study's own reading rule), in column order."""
     from dangjian.study import selectors as study

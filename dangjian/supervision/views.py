@@ -584,9 +584,14 @@ def integrity_column(request: HttpRequest) -> HttpResponse:
         )
         form = IntegrityAddForm(topics=topics) if topics else None
     sections = [(label, [e for e in entries if e.kind == kind]) for kind, label in IntegrityKind.choices]
-    return render(
-        request, "supervision/integrity.html", {"sections": sections, "form": form, "can_manage": can_manage}
-    )
+    context = {
+        "sections": sections,
+        "form": form,
+        "can_manage": can_manage,
+        "quiz_tags": selectors.integrity_quiz_tags(request.user),
+        "quiz_tag_names": selectors.integrity_quiz_names(),
+    }
+    return render(request, "supervision/integrity.html", context)
 
 
 class IntegrityAddView(ScopedViewMixin, View):

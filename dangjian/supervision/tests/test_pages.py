@@ -92,3 +92,66 @@ def test_a_manual_scan_runs_as_a_job_with_progress(
     page = client.get(r["Location"]).content.decode()
     assert "已完成" in page and "新增" in page
     assert Warning.objects.filter(status="open").exists()
+
+
+def test_the_integrity_column_offers_a_quiz_from_the_shared_banks_that_fills_the_mistake_book(
+    world: Any, login: Any
+) -> None:
+    from dangjian.exams import services as exams
+    from dangjian.exams.models import DailyPractice, MistakeBook
+
+    client = login(world.member_user)
+    page = client.get(reverse("supervision:integrity")).content.decode()
+    assert "暂无廉政类题目" in page  # no bank yet: said, not an empty card
+
+    bank = exams.bank_create(actor=world.officer, org=world.committee, name="廉洁纪律题库")
+    exams.question_create(
+        actor=world.officer,
+        bank=bank,
+        kind="判断题",
+        stem="收受礼金属于违反廉洁纪律。",
+        answer="对",
+        tags="纪律",
+    )
+    exams.question_create(
+        actor=world.officer, bank=bank, kind="单选题", stem="八项规定出台于（  ）。",
+        options=["2012年", "2002年"], answer="A", tags="作风,党章",
+    )  # fmt: skip
+    exams.question_create(
+        actor=world.officer, bank=bank, kind="判断题", stem="党章题。", answer="对", tags="党章"
+    )
+    page = client.get(reverse("supervision:integrity")).content.decode()
+    assert (
+        "纪律（1 题）" in page
+        and "作风（1 题）" in page
+        and "党章" not in page.split("廉政知识小测")[1][:600]
+    )
+
+    response = client.post(reverse("exams:practice_start"), {"kind": "tag", "tag": "纪律"})
+    practice = DailyPractice.objects.get(user=world.member_user)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{practice.pk}/")
+    question = bank.questions.get(tags="纪律")
+    exams.practice_answer(
+        actor=world.member_user, practice=practice, question_id=question.pk, response=["false"]
+    )
+    assert MistakeBook.objects.filter(user=world.member_user, question=question, resolved=False).exists()
+
+
+def test_the_quiz_tags_are_local_practice(world: Any, login: Any, settings: Any) -> None:
+    from dangjian.exams import services as exams
+
+    settings.SUPERVISION_INTEGRITY_QUIZ_TAGS = ["八项规定"]
+    bank = exams.bank_create(actor=world.officer, org=world.committee, name="作风题库")
+    exams.question_create(
+        actor=world.officer, bank=bank, kind="判断题", stem="纪律题。", answer="对", tags="纪律"
+    )
+    exams.question_create(
+        actor=world.officer,
+        bank=bank,
+        kind="判断题",
+        stem="公款吃喝违反八项规定。",
+        answer="对",
+        tags="八项规定",
+    )
+    page = login(world.member_user).get(reverse("supervision:integrity")).content.decode()
+    assert "八项规定（1 题）" in page and "纪律（1 题）" not in page
