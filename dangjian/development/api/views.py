@@ -210,6 +210,18 @@ class DevelopmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         return Response(DevelopmentSerializer(dev).data)
 
 
+def _org_asked(request: Request) -> Any:
+    """The organisation of ``?org=`` among those the user may view, or the first of them when none is named;
+    404 when the one named is out of scope (or not a number)."""
+    raw = request.query_params.get("org") or ""
+    orgs = selectors.org_choices(user=request.user)
+    pk = selectors.org_id(raw)
+    org = orgs.filter(pk=pk).first() if pk is not None else (None if raw else orgs.first())
+    if org is None:
+        raise NotFound("党组织不在范围内")
+    return org
+
+
 class BoardView(APIView):
     """The pipeline board of an organisation's subtree (default: the first one in scope)."""
 
@@ -221,12 +233,7 @@ class BoardView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("org", int)], responses=DevelopmentBoardSerializer)
     def get(self, request: Request) -> Response:
-        orgs = selectors.org_choices(user=request.user)
-        raw = request.query_params.get("org") or ""
-        pk = selectors.org_id(raw)
-        org = orgs.filter(pk=pk).first() if pk is not None else (None if raw else orgs.first())
-        if org is None:
-            raise NotFound("党组织不在范围内")
+        org = _org_asked(request)
         board = selectors.board(user=request.user, org=org, today=timezone.localdate())
         return Response(DevelopmentBoardSerializer(board).data)
 
@@ -242,12 +249,7 @@ class PracticeView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("org", int)], responses=DevelopmentPracticeSerializer)
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("org") or ""
-        orgs = selectors.org_choices(user=request.user)
-        pk = selectors.org_id(raw)
-        org = orgs.filter(pk=pk).first() if pk is not None else (None if raw else orgs.first())
-        if org is None:
-            raise NotFound("党组织不在范围内")
+        org = _org_asked(request)
         practice = services.practice_for(org)
         return Response({"org": org.pk, **{f: getattr(practice, f) for f in services.PRACTICE_FIELDS}})
 
