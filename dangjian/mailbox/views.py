@@ -454,7 +454,8 @@ class _SourceTaskView(HandlerView):
         form = SourceTaskForm(request.POST, orgs=orgs)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            org = next(o for o in orgs if o.pk == data.pop("org"))
+            wanted = data.pop("org")
+            org = next(o for o in orgs if o.pk == wanted)
             try:
                 supervision_services.rectification_from_source(
                     actor=request.user, source_type=self.source_type, source_id=source.pk, org=org, **data

@@ -227,7 +227,8 @@ def _source_task(request: Request, source_type: str, source: Letter | SnapshotRe
     data = SourceTaskWriteSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     v = dict(data.validated_data)
-    org = next((o for o in orgs if o.pk == v.pop("org")), None)
+    wanted = v.pop("org")
+    org = next((o for o in orgs if o.pk == wanted), None)
     if org is None:
         raise NotFound("责任组织不存在或不在权限范围内")
     task = supervision_services.rectification_from_source(
