@@ -621,9 +621,7 @@ def rectification_create(
         if Rectification.objects.filter(warning=warning, status__in=OPEN_RECT).exists():
             raise BusinessError("supervision.already_tasked", "该预警已转为督办任务")
     if source_id is not None and open_task_of_source(source_kind, source_id) is not None:
-        raise BusinessError(
-            "supervision.already_tasked", _ALREADY.get(source_kind, "该问题已转为督办整改任务")
-        )
+        raise BusinessError("supervision.already_tasked", _already(source_kind))
     fields = dict(
         title=_clean(title, "整改事项", 150),
         description=_clean(description, "问题描述", 4000),
