@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "MailboxCaseStatusEnum": "dangjian.mailbox.models.CaseStatus",
         "MailboxKindEnum": "dangjian.mailbox.models.Kind",
         "MailboxSourceEnum": "dangjian.mailbox.models.Source",
+        "SupervisionRectStatusEnum": "dangjian.supervision.models.RectStatus",
     },
 }
 

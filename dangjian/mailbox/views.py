@@ -9,12 +9,14 @@ without storing who asked (``throttle``). The handlers' pages need ``mailbox.han
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -37,6 +39,9 @@ from dangjian.mailbox.models import (
     SnapshotReport,
 )
 from dangjian.mailbox.throttle import csrf_protect_no_referrer, private, throttle
+from dangjian.supervision import selectors as supervision_selectors
+from dangjian.supervision import services as supervision_services
+from dangjian.supervision.forms import SourceTaskForm
 
 # --------------------------------------------------------------------------------------------------------
 # Privacy of the writer's pages
@@ -260,6 +265,7 @@ class LetterDetailView(HandlerView):
                 "overdue": selectors.is_overdue(letter.due_on, letter.status == LetterStatus.CLOSED),
                 "reply_form": forms.ReplyForm(),
                 "due_form": forms.DueForm(initial={"due_on": letter.due_on}),
+                **_task_context(request.user, "letter", letter),
             },
         )
 
@@ -357,6 +363,7 @@ class SnapshotDetailView(HandlerView):
                 "handlers": services.handlers_of(report.org),
                 "overdue": report.status in selectors.OPEN_CASE
                 and selectors.is_overdue(report.due_on, False),
+                **_task_context(request.user, "snapshot", report),
             },
         )
 
@@ -384,6 +391,103 @@ class SnapshotAdvanceView(HandlerView):
             else:
                 messages.success(request, f"已{CaseStatus(data['to']).label}")
         return HttpResponseRedirect(reverse("mailbox:snapshot_detail", args=[report.pk]))
+
+
+# --------------------------------------------------------------------------------------------------------
+# 转督办整改: a letter or a case becomes a supervised rectification task (supervision app)
+
+
+def _task_context(user: Any, source_type: str, source: Letter | SnapshotReport) -> dict[str, Any]:
+    """The task turned from ``source`` (shown with its state) and whether ``user`` may turn it into one."""
+    task = supervision_selectors.task_of_source(source_type, source.pk)
+    may = (task is None or not task.is_open) and supervision_services.may_task_source(user, source.org)
+    return {"task": task, "can_task": may}
+
+
+class _SourceTaskView(HandlerView):
+    """转督办整改 (GET: the form, prefilled from the source; POST: create the task). Needs the handling of
+    the letter or case (else 404) and supervision.manage over its organisation or one below (else 403)."""
+
+    source_type = ""
+    what = ""
+
+    def source(self, pk: Any) -> Letter | SnapshotReport:
+        raise NotImplementedError
+
+    def back(self, pk: Any) -> str:
+        raise NotImplementedError
+
+    def _orgs(self, source: Letter | SnapshotReport) -> list[Any]:
+        orgs = supervision_selectors.source_org_choices(self.request.user, source.org)
+        if not orgs:
+            raise PermissionDenied("无权交办督办整改任务")
+        return orgs
+
+    def _render(self, source: Letter | SnapshotReport, form: SourceTaskForm) -> HttpResponse:
+        return render(
+            self.request,
+            "mailbox/source_task.html",
+            {
+                "source": source,
+                "what": self.what,
+                "form": form,
+                "back": self.back(source.pk),
+                "task": supervision_selectors.open_task_of_source(self.source_type, source.pk),
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        source = self.source(pk)
+        orgs = self._orgs(source)
+        found = selectors.rectification_source(user=request.user, source_type=self.source_type, source_id=pk)
+        today = timezone.localdate()
+        initial: dict[str, Any] = {"org": source.org.pk, "deadline": today + dt.timedelta(days=30)}
+        if found is not None:
+            initial |= {"title": found.title[:150], "description": found.description[:4000]}
+            if found.due_on is not None and found.due_on >= today:
+                initial["deadline"] = found.due_on
+        return self._render(source, SourceTaskForm(initial=initial, orgs=orgs))
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        source = self.source(pk)
+        orgs = self._orgs(source)
+        form = SourceTaskForm(request.POST, orgs=orgs)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            wanted = data.pop("org")
+            org = next(o for o in orgs if o.pk == wanted)
+            try:
+                supervision_services.rectification_from_source(
+                    actor=request.user, source_type=self.source_type, source_id=source.pk, org=org, **data
+                )
+            except BusinessError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "已转为督办整改任务")
+                return HttpResponseRedirect(self.back(source.pk))
+        return self._render(source, form)
+
+
+class LetterTaskView(_SourceTaskView):
+    source_type = "letter"
+    what = "来信"
+
+    def source(self, pk: Any) -> Letter:
+        return self.letter(pk)
+
+    def back(self, pk: Any) -> str:
+        return reverse("mailbox:letter_detail", args=[pk])
+
+
+class SnapshotTaskView(_SourceTaskView):
+    source_type = "snapshot"
+    what = "随手拍"
+
+    def source(self, pk: Any) -> SnapshotReport:
+        return self.report(pk)
+
+    def back(self, pk: Any) -> str:
+        return reverse("mailbox:snapshot_detail", args=[pk])
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -73,6 +73,30 @@ class TaskForm(forms.Form):
         self.fields["org"].choices = [(o.pk, o.label) for o in orgs]  # type: ignore[attr-defined]
 
 
+class SourceTaskForm(forms.Form):
+    """转督办整改 from a letter or a 随手拍 case: the text comes prefilled from the source."""
+
+    org = forms.TypedChoiceField(label="责任组织", coerce=int, widget=forms.Select(attrs=_SELECT))
+    title = forms.CharField(label="整改事项", max_length=150, widget=forms.TextInput(attrs=_TEXT))
+    description = forms.CharField(
+        label="督办要求",
+        max_length=4000,
+        widget=_area(5),
+        help_text="已按来信（随手拍）内容预填，请据实修改；不要写入可能识别来信人的信息",
+    )
+    deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"))
+    evidence_required = forms.CharField(
+        label="佐证要求",
+        max_length=300,
+        widget=forms.TextInput(attrs=_TEXT),
+        initial="整改情况说明及相关记录照片或文件",
+    )
+
+    def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [(o.pk, o.label) for o in orgs]  # type: ignore[attr-defined]
+
+
 class ReportForm(forms.Form):
     note = forms.CharField(label="整改情况", max_length=4000, widget=_area())
     file = FileField(label="佐证材料（照片或文件）", required=False)

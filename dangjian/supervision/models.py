@@ -295,6 +295,9 @@ class Rectification(models.Model):
     description = models.TextField("问题描述", max_length=4000)
     source_kind = models.CharField("来源", max_length=20, choices=SourceKind.choices)
     source_ref = models.CharField("来源编号", max_length=80, blank=True)
+    # The letter or 随手拍 case (mailbox, UUID keys) the task was turned from by its handler; the task never
+    # holds anything about the writer (``services.rectification_from_source``).
+    source_id = models.UUIDField("来源对象", null=True, blank=True, editable=False)
     warning = models.ForeignKey(
         Warning, verbose_name="来源预警", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -333,7 +336,18 @@ class Rectification(models.Model):
         verbose_name = "督办整改"
         verbose_name_plural = verbose_name
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["source_kind", "source_id"]),
+        ]
+        constraints = [
+            # One letter or case → at most one open task (the service refuses first; this closes the race).
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id"],
+                condition=Q(source_id__isnull=False) & Q(status__in=[str(s.value) for s in OPEN_RECT]),
+                name="supervision_rect_one_open_per_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -87,6 +87,27 @@ def open_tasks_for(warnings: list[Warning]) -> dict[int, Rectification]:
     }
 
 
+def open_task_of_source(source_kind: str, source_id: Any) -> Rectification | None:
+    """The open task turned from a letter or 随手拍 case (there is at most one)."""
+    return Rectification.objects.filter(
+        source_kind=source_kind, source_id=source_id, status__in=OPEN_RECT
+    ).first()
+
+
+def task_of_source(source_kind: str, source_id: Any) -> Rectification | None:
+    """The task shown on a letter or case: the open one, else the latest (销号) one, else None."""
+    qs = Rectification.objects.filter(source_kind=source_kind, source_id=source_id)
+    return qs.filter(status__in=OPEN_RECT).first() or qs.order_by("-created_at", "-id").first()
+
+
+def source_org_choices(user: Any, source_org: Org) -> list[Org]:
+    """The organisations a task turned from a letter or case of ``source_org`` may be given to: that
+    organisation and those below it (not 党小组) where ``user`` holds supervision.manage, in tree order."""
+    qs = scope.restrict(Org.objects.filter(is_active=True), user, "supervision.manage")
+    qs = qs.filter(scope.subtree_q("path", source_org.path)).exclude(kind="group")
+    return list(qs.order_by("path"))
+
+
 def overdue_q(today: dt.date) -> Q:
     return Q(
         status__in=(RectStatus.ASSIGNED, RectStatus.IN_PROGRESS, RectStatus.RETURNED), deadline__lt=today

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from dangjian.access import scope
@@ -42,6 +43,7 @@ from dangjian.supervision.models import (
     WarningRule,
     WarningStatus,
 )
+from dangjian.supervision.selectors import open_task_of_source, source_org_choices
 
 EVIDENCE_PURPOSE = "supervision.evidence"
 SCAN_JOB_KIND = "supervision.scan"
@@ -559,6 +561,16 @@ def responsibility_record(
 # 督办整改
 
 
+_ALREADY: dict[str, str] = {
+    SourceKind.LETTER: "该来信已转为督办整改任务，尚未销号，不能重复转办",
+    SourceKind.SNAPSHOT: "该随手拍已转为督办整改任务，尚未销号，不能重复转办",
+}
+
+
+def _already(source_kind: str) -> str:
+    return _ALREADY.get(source_kind, "该问题已转为督办整改任务，尚未销号，不能重复转办")
+
+
 def supervisor_for(actor: Any, org: Org) -> Org | None:
     """The level that supervises a task for ``org`` given by ``actor``: the nearest organisation above
     ``org`` where the actor holds supervision.manage, or ``org`` itself if the actor manages only there."""
@@ -589,10 +601,11 @@ def rectification_create(
     source_ref: str = "",
     responsible: Any = None,
     warning: Warning | None = None,
+    source_id: uuid.UUID | None = None,
 ) -> Rectification:
     """Assign a 督办整改 task to ``org`` (党内监督条例 第二十六条): the actor's nearest managing level above
-    it supervises. Needs supervision.manage over the organisation. A warning can have one open task.
-    Audit: supervision.rectification.create."""
+    it supervises. Needs supervision.manage over the organisation. A warning, a letter or a case
+    (``source_id``) can have one open task. Audit: supervision.rectification.create."""
     supervisor = supervisor_for(actor, org)
     if supervisor is None:
         raise BusinessError("supervision.out_of_scope", "无权向该组织交办整改任务")
@@ -607,11 +620,14 @@ def rectification_create(
             raise BusinessError("supervision.bad_source", "来源预警与责任组织不一致")
         if Rectification.objects.filter(warning=warning, status__in=OPEN_RECT).exists():
             raise BusinessError("supervision.already_tasked", "该预警已转为督办任务")
-    task = Rectification.objects.create(
+    if source_id is not None and open_task_of_source(source_kind, source_id) is not None:
+        raise BusinessError("supervision.already_tasked", _already(source_kind))
+    fields = dict(
         title=_clean(title, "整改事项", 150),
         description=_clean(description, "问题描述", 4000),
         source_kind=source_kind,
         source_ref=_clean(source_ref, "来源编号", 80, required=False),
+        source_id=source_id,
         warning=warning,
         org=org,
         responsible=responsible,
@@ -620,6 +636,11 @@ def rectification_create(
         evidence_required=_clean(evidence_required, "佐证要求", 300),
         created_by=actor,
     )
+    try:
+        with transaction.atomic():  # a concurrent second attempt meets the one-open-task constraint
+            task = Rectification.objects.create(**fields)
+    except IntegrityError:
+        raise BusinessError("supervision.already_tasked", _already(source_kind)) from None
     _step(task, StepKind.CREATE, actor, f"交办：{task.title}，期限 {deadline:%Y-%m-%d}")
     audit.record(
         actor=actor,
@@ -630,6 +651,7 @@ def rectification_create(
             "source": source_kind,
             "source_ref": task.source_ref,
             "warning": warning.pk if warning else None,
+            "source_id": str(source_id) if source_id else None,
             "supervisor": supervisor.pk,
             "deadline": deadline.isoformat(),
         },
@@ -668,6 +690,66 @@ def warning_to_task(
         source_ref=f"预警#{warning.pk}",
         responsible=responsible,
         warning=warning,
+    )
+
+
+FROM_SOURCE = (SourceKind.LETTER, SourceKind.SNAPSHOT)
+DEFAULT_EVIDENCE = "整改情况说明及相关记录照片或文件"
+
+
+def may_task_source(actor: Any, source_org: Org) -> bool:
+    """Whether a handler of a letter or case of ``source_org`` may turn it into a task: they hold
+    supervision.manage over that organisation or one below it (the handling itself is the mailbox's check)."""
+    return bool(source_org_choices(actor, source_org))
+
+
+@transaction.atomic
+def rectification_from_source(
+    *,
+    actor: Any,
+    source_type: str,
+    source_id: Any,
+    org: Org,
+    deadline: dt.date,
+    evidence_required: str = DEFAULT_EVIDENCE,
+    title: str = "",
+    description: str = "",
+) -> Rectification:
+    """转督办整改: a handler of a letter (书记信箱) or a 随手拍 case turns it into a task for ``org`` (the
+    addressed organisation or one below it, in the actor's supervision.manage scope), the text taken from the
+    source unless given. The task keeps the source's kind, number and id, never anything about the writer.
+    One open task per source. Audit: supervision.rectification.create (with the source)."""
+    from dangjian.mailbox.selectors import rectification_source
+
+    if source_type not in FROM_SOURCE:
+        raise BusinessError("supervision.bad_source", "未知的问题来源")
+    try:
+        key = uuid.UUID(str(source_id))
+    except ValueError:
+        raise BusinessError("supervision.source_not_found", "来信或随手拍不存在") from None
+    source = rectification_source(user=actor, source_type=source_type, source_id=key)
+    if source is None:
+        raise BusinessError("supervision.source_not_found", "来信或随手拍不存在，或您不是其办理人")
+    if not org.path.startswith(source.org.path) or org.kind == "group":
+        raise BusinessError("supervision.out_of_scope", "责任组织须为来信（随手拍）所涉组织或其下级党组织")
+    if org.pk not in {o.pk for o in source_org_choices(actor, source.org)}:
+        raise BusinessError("supervision.out_of_scope", "无权向该组织交办整改任务")
+    responsible = source.responsible
+    if responsible is not None and (
+        org.pk != source.org.pk or not scope.org_in_scope(responsible, "supervision.rectify", org)
+    ):
+        responsible = None  # the assignee answers for the task only where they may rectify
+    return rectification_create(
+        actor=actor,
+        org=org,
+        title=title or source.title[:150],
+        description=description or source.description[:4000],
+        deadline=deadline,
+        evidence_required=evidence_required,
+        source_kind=source_type,
+        source_ref=key.hex[:8].upper(),
+        responsible=responsible,
+        source_id=key,
     )
 
 

@@ -398,8 +398,20 @@ class TaskDetailView(ScopedViewMixin, View):
                 and task.is_open,
                 "can_check": services.may_check(request.user, task) and task.status == RectStatus.SUBMITTED,
                 "overdue": rules.is_overdue(status=task.status, deadline=task.deadline, today=today),
+                "source_link": _source_link(request.user, task),
             },
         )
+
+
+def _source_link(user: Any, task: Rectification) -> str:
+    """The letter or case a task was turned from, for its designated handlers only (anyone else sees the
+    kind and number: nothing about the writer is ever shown on a task)."""
+    if task.source_id is None:
+        return ""
+    from dangjian.mailbox.selectors import rectification_source
+
+    source = rectification_source(user=user, source_type=task.source_kind, source_id=task.source_id)
+    return source.link if source is not None else ""
 
 
 class TaskReportView(ScopedViewMixin, View):

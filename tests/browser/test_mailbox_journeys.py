@@ -86,3 +86,42 @@ def test_member_writes_anonymously_handler_replies_writer_reads_the_reply_by_rec
     page.screenshot(path=str(SHOTS / "mailbox-reply-by-receipt.png"), full_page=True)
     letter.refresh_from_db()
     assert letter.has_news and letter.messages.count() == 3
+
+
+def test_the_committee_turns_a_letter_into_a_rectification_task_from_the_phone(
+    branch: Any, page: Any, live_server: Any
+) -> None:
+    """erji1 (党委组织干部 of the 二级党委: handles its letters, assigns supervised tasks) turns an
+    anonymous letter into a 督办整改 task for a branch below; the letter shows the task and its state, the
+    task its source, and nothing about the writer."""
+    from dangjian.mailbox import services
+    from dangjian.supervision.models import Rectification
+
+    SHOTS.mkdir(exist_ok=True)
+    committee = Grant.objects.get(user__username="erji1", role="committee_officer").org
+    target = branch if branch.path.startswith(committee.path) else committee
+    letter, _ = services.letter_submit(
+        writer=None,
+        org=committee,
+        subject="反映食堂采购不透明",
+        body="食堂采购没有公示，价格偏高。",
+        anonymous=True,
+    )
+    login(page, live_server, "erji1", PASSWORD)
+    page.goto(f"{live_server.url}/mailbox/letters/{letter.pk}/")
+    page.click("#source-task-button")
+    page.wait_for_selector("#source-task-form")
+    assert page.input_value("#id_title") == "书记信箱来信：反映食堂采购不透明"
+    assert "价格偏高" in page.input_value("#id_description")
+    page.select_option("#id_org", str(target.pk))
+    page.fill("#id_evidence_required", "采购公示照片")
+    page.click("#source-task-submit")
+    page.wait_for_selector("#source-task-link")
+    assert page.inner_text("#source-task-state") == "待整改"
+    assert page.locator("#source-task-button").count() == 0
+    page.screenshot(path=str(SHOTS / "mailbox-letter-task.png"), full_page=True)
+    task = Rectification.objects.get(source_id=letter.pk)
+    assert task.org == target and task.source_kind == "letter"
+    page.click("#source-task-link")
+    page.wait_for_selector("#task-source-link")
+    assert "书记信箱来信" in page.inner_text("main") and "匿名" not in page.inner_text("main")

@@ -6,6 +6,11 @@ secretary_b (another branch) and the officer (whose grant is at the committee ab
 not make a reader of letters) get 404; members get 403; the 三员 are refused (403), the system
 administrator keeps the categories only. The writer's pages and endpoints are public. The letter is
 already read, so opening it changes nothing but the audit log (every read is audited).
+
+转督办整改 (``*_task``) needs both the handling of the letter or case and supervision.manage over its
+organisation or one below: secretary_a handles them but may not assign tasks (403), the officer manages the
+committee's tasks but does not handle branch_a's letters (404); nobody in this tree holds both, so every
+attempt is refused (the successful path is in dangjian/mailbox/tests/test_source_task.py).
 """
 
 from __future__ import annotations
@@ -82,6 +87,18 @@ def _letter_form(w: SimpleNamespace) -> dict[str, Any]:
 HANDLER_PAGE = html(HANDLER, **NOT_HERE, **dict.fromkeys(ADMINS, 403))
 HANDLER_ACTION = html(ORG_WORKERS, ok=405)
 HANDLER_API = api(HANDLER, **NOT_HERE)
+TASK_PAGE = html((), secretary_a=403, **NOT_HERE)
+
+
+def _task_form(w: SimpleNamespace) -> dict[str, Any]:
+    return {
+        "org": w.branch_a.pk,
+        "title": "整改食堂卫生",
+        "description": "反映食堂卫生问题",
+        "deadline": "2099-01-01",
+        "evidence_required": "整改照片",
+    }
+
 
 EXPECTED: dict[str, dict[str, Any]] = {
     "mailbox:write": public(),
@@ -94,6 +111,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "mailbox:snapshot_list": html(ORG_WORKERS),
     "mailbox:snapshot_detail": HANDLER_PAGE,
     "mailbox:snapshot_advance": HANDLER_ACTION,
+    "mailbox:letter_task": TASK_PAGE,
+    "mailbox:snapshot_task": TASK_PAGE,
     "mailbox:category_list": html(("system_admin",)),
     "mailbox:category_edit": html(("system_admin",)),
     "mailbox-submit-letter": dict.fromkeys(PERSONAS, 405),
@@ -112,6 +131,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "mailbox-snapshot-list": api(ORG_WORKERS),
     "mailbox-snapshot-detail": HANDLER_API,
     "mailbox-snapshot-advance": api(ORG_WORKERS, ok=405),
+    "mailbox-letter-task": api(ORG_WORKERS, ok=405),
+    "mailbox-snapshot-task": api(ORG_WORKERS, ok=405),
     "mailbox-category-list": api(("system_admin",)),
     "mailbox-category-detail": api(("system_admin",), ok=405),  # PATCH only
 }
@@ -131,6 +152,10 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "mailbox-letter-correct": _pk(_letter),
     "mailbox-snapshot-detail": _pk(_report),
     "mailbox-snapshot-advance": _pk(_report),
+    "mailbox:letter_task": _pk(_letter),
+    "mailbox:snapshot_task": _pk(_report),
+    "mailbox-letter-task": _pk(_letter),
+    "mailbox-snapshot-task": _pk(_report),
     "mailbox-category-detail": _pk(_category),
 }
 
@@ -166,6 +191,10 @@ WRITES: dict[str, Write] = {
     "mailbox-letter-unread": Write("post", HANDLER, lambda w: {}),
     "mailbox-letter-correct": Write("post", HANDLER, lambda w: {"kind": "help"}),
     "mailbox-snapshot-advance": Write("post", HANDLER, lambda w: {"to": "accepted"}),
+    "mailbox:letter_task": Write("post", (), _task_form),
+    "mailbox:snapshot_task": Write("post", (), _task_form),
+    "mailbox-letter-task": Write("post", (), _task_form),
+    "mailbox-snapshot-task": Write("post", (), _task_form),
     "mailbox-category-list": Write("post", ("system_admin",), lambda w: {"name": "安全生产"}),
     "mailbox-category-detail": Write("patch", ("system_admin",), lambda w: {"sort_order": 7}),
 }

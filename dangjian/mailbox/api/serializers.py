@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from dangjian.mailbox.models import (
@@ -16,6 +16,7 @@ from dangjian.mailbox.models import (
     LetterMessage,
     SnapshotReport,
 )
+from dangjian.supervision.api.serializers import SourceTaskSerializer
 
 
 class CategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -91,11 +92,23 @@ class LetterSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return "" if obj.anonymous else obj.contact
 
 
+def _task(kind: str, obj: Any) -> dict[str, Any] | None:
+    from dangjian.supervision.selectors import task_of_source
+
+    task = task_of_source(kind, obj.pk)
+    return dict(SourceTaskSerializer(task).data) if task is not None else None
+
+
 class LetterDetailSerializer(LetterSerializer):
     messages = MessageSerializer(many=True, read_only=True)
+    task = serializers.SerializerMethodField(help_text="转督办整改后的任务（未销号的，否则最近一次）")
 
     class Meta(LetterSerializer.Meta):
-        fields = [*LetterSerializer.Meta.fields, "messages"]
+        fields = [*LetterSerializer.Meta.fields, "messages", "task"]
+
+    @extend_schema_field(SourceTaskSerializer(allow_null=True))
+    def get_task(self, obj: Letter) -> dict[str, Any] | None:
+        return _task("letter", obj)
 
 
 @extend_schema_serializer(component_name="MailboxCaseStep")
@@ -139,6 +152,17 @@ class SnapshotSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return [
             {"download": f"/files/{f.public_id}/", "kind": f.kind, "size": f.size} for f in obj.files.all()
         ]
+
+
+class SnapshotDetailSerializer(SnapshotSerializer):
+    task = serializers.SerializerMethodField(help_text="转督办整改后的任务（未销号的，否则最近一次）")
+
+    class Meta(SnapshotSerializer.Meta):
+        fields = [*SnapshotSerializer.Meta.fields, "task"]
+
+    @extend_schema_field(SourceTaskSerializer(allow_null=True))
+    def get_task(self, obj: SnapshotReport) -> dict[str, Any] | None:
+        return _task("snapshot", obj)
 
 
 class LetterSubmitSerializer(serializers.Serializer):  # type: ignore[type-arg]

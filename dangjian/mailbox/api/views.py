@@ -21,6 +21,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -35,6 +36,9 @@ from dangjian.mailbox.api import serializers as s
 from dangjian.mailbox.models import CaseStatus, Category, Letter, LetterStatus, SnapshotReport
 from dangjian.mailbox.throttle import private, throttle
 from dangjian.orgs.models import Org
+from dangjian.supervision import selectors as supervision_selectors
+from dangjian.supervision import services as supervision_services
+from dangjian.supervision.api.serializers import RectificationSerializer, SourceTaskWriteSerializer
 
 _UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 _PARSERS = [MultiPartParser, FormParser, JSONParser]
@@ -214,6 +218,25 @@ class _HandlerViewSet(ScopedViewSet):
     lookup_value_regex = _UUID
 
 
+def _source_task(request: Request, source_type: str, source: Letter | SnapshotReport) -> Response:
+    """转督办整改 of a letter or case the caller handles: 403 without supervision.manage over its
+    organisation or one below, 404 for a responsible organisation outside that choice."""
+    orgs = supervision_selectors.source_org_choices(request.user, source.org)
+    if not orgs:
+        raise PermissionDenied("无权交办督办整改任务")
+    data = SourceTaskWriteSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    v = dict(data.validated_data)
+    wanted = v.pop("org")
+    org = next((o for o in orgs if o.pk == wanted), None)
+    if org is None:
+        raise NotFound("责任组织不存在或不在权限范围内")
+    task = supervision_services.rectification_from_source(
+        actor=request.user, source_type=source_type, source_id=source.pk, org=org, **v
+    )
+    return Response(RectificationSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
 class LetterViewSet(mixins.ListModelMixin, _HandlerViewSet):
     """书记信箱 letters of the organisations where the caller is a designated handler."""
 
@@ -309,6 +332,12 @@ class LetterViewSet(mixins.ListModelMixin, _HandlerViewSet):
         )
         return self._detail(letter)
 
+    @extend_schema(request=SourceTaskWriteSerializer, responses={201: RectificationSerializer})
+    @action(detail=True, methods=["post"])
+    def task(self, request: Request, pk: Any = None) -> Response:
+        """转督办整改: turn the letter into a supervised rectification task (one open task per letter)."""
+        return _source_task(request, "letter", self._letter(pk))
+
 
 class SnapshotViewSet(mixins.ListModelMixin, _HandlerViewSet):
     """随手拍 cases of the organisations where the caller is a designated handler."""
@@ -325,10 +354,17 @@ class SnapshotViewSet(mixins.ListModelMixin, _HandlerViewSet):
     def _report(self, pk: Any) -> SnapshotReport:
         return get_object_or_404(selectors.snapshot_list(user=self.request.user), pk=_uuid(pk))
 
+    @extend_schema(responses=s.SnapshotDetailSerializer)
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         """Read one case (audited: mailbox.snapshot.read)."""
         report = services.snapshot_open(actor=request.user, report=self._report(pk))
-        return Response(s.SnapshotSerializer(report).data)
+        return Response(s.SnapshotDetailSerializer(report).data)
+
+    @extend_schema(request=SourceTaskWriteSerializer, responses={201: RectificationSerializer})
+    @action(detail=True, methods=["post"])
+    def task(self, request: Request, pk: Any = None) -> Response:
+        """转督办整改: turn the case into a supervised rectification task (one open task per case)."""
+        return _source_task(request, "snapshot", self._report(pk))
 
     @extend_schema(request=s.AdvanceSerializer, responses=s.SnapshotSerializer)
     @action(detail=True, methods=["post"])

@@ -139,6 +139,7 @@ class RectificationSerializer(serializers.ModelSerializer):  # type: ignore[type
             "description",
             "source_kind",
             "source_ref",
+            "source_id",
             "warning",
             "org",
             "responsible",
@@ -165,6 +166,29 @@ class RectificationWriteSerializer(serializers.Serializer):  # type: ignore[type
     source_ref = serializers.CharField(max_length=80, required=False, default="", allow_blank=True)
     deadline = serializers.DateField()
     evidence_required = serializers.CharField(max_length=300)
+
+
+class SourceTaskWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """转督办整改 of a letter or a 随手拍 case: the text defaults to the source's own."""
+
+    org = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    deadline = serializers.DateField()
+    title = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    description = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
+    evidence_required = serializers.CharField(
+        max_length=300, required=False, default="整改情况说明及相关记录照片或文件"
+    )
+
+
+class SourceTaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """The task a letter or a case was turned into, as shown on the letter or case."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Rectification
+        fields = ["id", "title", "org", "deadline", "status", "status_label", "is_open"]
 
 
 class ReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
