@@ -28,8 +28,8 @@ def test_member_joins_a_course_studies_a_lesson_and_downloads_the_certificate(
     course = make_course(world.officer, world.committee, title="党章专题学习", hours="2")
     lesson = course.lessons.get()
     login(page, live_server, "dangyuan", PASSWORD)
-    # The test beats for the page below with clock times two minutes back; a beat of the page's own at the real
-    # time landing first would make those look out of order (and credit nothing), so the page's beats are held.
+    # The test beats for the page below with clock times two minutes back; a beat of the page's own at the
+    # real time landing first would make those look out of order (crediting nothing), so the page's are held.
     page.route("**/api/v1/study/heartbeat/", lambda route: route.abort())
 
     page.goto(f"{live_server.url}/school/")
