@@ -274,8 +274,6 @@ class ImportJobView(ScopedViewMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = self.get_scoped_object(pk)
-        if job.is_finished and job.status == "succeeded" and not request.headers.get("HX-Request"):
-            messages.success(request, job.message)
         template = (
             "exams/_import_progress.html" if request.headers.get("HX-Request") else "exams/import_job.html"
         )

@@ -5,6 +5,7 @@ The rules every service keeps are in the package docstring (``dangjian.exams.ser
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -28,7 +29,7 @@ from dangjian.exams.models import (
     QuestionBank,
     QuestionKind,
 )
-from dangjian.exams.services._common import MAX_OPTIONS, TEXT_LIMIT, _require, _text
+from dangjian.exams.services._common import MAX_OPTIONS, TEXT_LIMIT, _require, _text, grace_seconds
 from dangjian.orgs.models import Org
 
 # --------------------------------------------------------------------------------------------------------
@@ -176,8 +177,9 @@ def question_locked_reason(question: Question) -> str:
     """Why ``question`` may no longer be edited, or "" when it may.
 
     Editing is refused — not versioned — once an exam has started that asks or may ask it: an ``Answer``
-    row (an attempt already drew it), a fixed paper holding it, or a random paper whose rule draws from its
-    bank and kind, where the paper's exam is published (not cancelled) and open or past. The models make
+    row exists (an attempt drew it: locked for good, the attempt is kept), or an exam is running (published,
+    opened, not closed yet counting the grace period) on a fixed paper holding it or on a random paper with
+    a rule drawing from its bank and kind (it may be drawn at the next start). The models make
     refusal the sound choice: an attempt keeps only question ids (``Attempt.layout``, ``Answer.question``)
     and is graded and reviewed against the live row, and a bank refuses two questions with the same stem
     (``exams_question_unique_stem``), so a copy-on-write version could not live beside the original.
@@ -185,7 +187,12 @@ def question_locked_reason(question: Question) -> str:
     """
     if Answer.objects.filter(question=question).exists():
         return "已有考生作答过这道题，不能再修改（可停用后新增一道题）"
-    started = Q(status=ExamStatus.PUBLISHED, opens_at__lte=timezone.now())
+    now = timezone.now()
+    started = Q(
+        status=ExamStatus.PUBLISHED,
+        opens_at__lte=now,
+        closes_at__gt=now - dt.timedelta(seconds=grace_seconds()),
+    )
     fixed = PaperItem.objects.filter(
         question=question, paper__exams__in=Exam.objects.filter(started).values("pk")
     )

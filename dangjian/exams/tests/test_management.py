@@ -91,6 +91,14 @@ def test_a_question_of_a_future_exam_may_still_be_edited(world, ex):
     assert Question.objects.get(pk=ex.questions[2].pk).kind == "multiple"
 
 
+def test_a_question_nobody_drew_is_free_again_after_the_exam_closed(world, ex):
+    now = timezone.now()
+    Exam.objects.filter(pk=ex.exam.pk).update(
+        opens_at=now - dt.timedelta(days=2), closes_at=now - dt.timedelta(days=1)
+    )
+    assert services.question_locked_reason(ex.questions[2]) == ""
+
+
 def test_a_random_paper_drawing_from_the_bank_locks_its_kind(world, ex):
     question = _loose(world, ex.bank)
     paper = services.paper_create(actor=world.officer, org=world.committee, title="随机", mode="random")
