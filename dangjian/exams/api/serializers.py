@@ -207,7 +207,7 @@ class ImportStartSerializer(ImportResultSerializer):
     job = serializers.IntegerField(allow_null=True, required=False)
 
 
-class ImportJobSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class QuestionImportJobSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     status = serializers.CharField()
     progress = serializers.IntegerField()

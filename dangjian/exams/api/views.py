@@ -195,7 +195,7 @@ class ImportJobViewSet(mixins.RetrieveModelMixin, ScopedViewSet):
     """The progress of a background import of questions (``banks/{id}/import/`` answered 202 with its id)."""
 
     queryset = Job.objects.filter(kind=services.IMPORT_JOB_KIND)
-    serializer_class = s.ImportJobSerializer
+    serializer_class = s.QuestionImportJobSerializer
     permission = "exams.manage"
     write_permission = "exams.manage"
 
