@@ -121,7 +121,7 @@ class Examinee:
         finally:
             conn.close()
         self.statuses.append(response.status)
-        if response.status in (502, 503, 504):
+        if response.status in (429, 502, 503, 504):  # 429: saving too fast, not acknowledged; resend
             raise Unavailable(str(response.status))
         return response.status, (json.loads(data) if data else None)
 

@@ -488,6 +488,21 @@ def _exam_answer(org: Org, member: Member) -> int:
     return Answer.objects.get(attempt__exam=_exam_of(org, member)).pk
 
 
+def _exam_import_job(org: Org, member: Member) -> int:
+    from dangjian.core.models import Job
+    from dangjian.exams import services
+
+    bank = _exam_of(org, member).paper.items.get().question.bank
+    job = Job.objects.create(
+        kind=services.IMPORT_JOB_KIND,
+        org=org,
+        title="接口测试导入",
+        status="succeeded",
+        params={"bank": bank.pk},
+    )
+    return job.pk
+
+
 def _mailbox_letter(org: Org, member: Member) -> Any:
     from dangjian.mailbox import services
 
@@ -556,6 +571,8 @@ OBJECTS: dict[str, Callable[[Org, Member], Any]] = {
     "/api/v1/exams/papers/": lambda org, member: _exam_of(org, member).paper_id,
     "/api/v1/exams/exams/": lambda org, member: _exam_of(org, member).pk,
     "/api/v1/exams/grading/": _exam_answer,
+    "/api/v1/exams/questions/": lambda org, member: _exam_of(org, member).paper.items.get().question_id,
+    "/api/v1/exams/import-jobs/": _exam_import_job,
     "/api/v1/exams/mine/": lambda org, member: _exam_of(org, member).pk,
     "/api/v1/exams/attempts/": lambda org, member: _exam_of(org, member).attempts.get().pk,
     "/api/v1/exams/practice/": _exam_practice,

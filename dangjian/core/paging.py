@@ -24,6 +24,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 CACHE_ABOVE = 5000
+MAX_OFFSET = 2**53
 COUNT_TTL = 150  # outlives two refresh rounds
 KEEP_WARM = 600  # a large list read in the last ten minutes is recounted ahead of expiry
 _INDEX = "list-count:index"  # {count key: last read (wall clock)}
@@ -47,6 +48,8 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:  # past any list; an OFFSET beyond 64 bits fails in the database (500)
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if not rows and (number > 1 or not self.allow_empty_first_page):
             raise EmptyPage(self.error_messages["no_results"])

@@ -315,6 +315,10 @@ class Attempt(IntegrityProtected):
     passed = models.BooleanField("及格", null=True, blank=True)
     pending_grading = models.PositiveSmallIntegerField("待阅简答题数", default=0)
     leave_count = models.PositiveIntegerField("离开页面次数", default=0)
+    # The answer-save rate limit (a token bucket, ``services.taking.answers_save``): the tokens left at
+    # ``save_tokens_at``; null means a full bucket.
+    save_tokens = models.FloatField("保存令牌", null=True, blank=True, editable=False)
+    save_tokens_at = models.DateTimeField("令牌更新时间", null=True, blank=True, editable=False)
 
     scope_org_field = "exam__org"
     scope_self_field = "user"

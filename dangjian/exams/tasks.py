@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangjian.exams import services
 
@@ -19,3 +19,9 @@ def submit_overdue_attempts() -> int:
 def send_exam_reminders() -> int:
     """Every hour at :40: remind the takers who have not started an exam closing within a day (once)."""
     return len(services.reminders_due())
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def import_questions_task(job_id: int) -> None:
+    """Write a checked Excel import of questions (``services.bank_import_run``); progress on the Job."""
+    services.bank_import_run(job_id=job_id)

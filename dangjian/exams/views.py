@@ -21,6 +21,7 @@ from dangjian.access import classify, scope
 from dangjian.access.views import ScopedViewMixin
 from dangjian.core import excel as core_excel
 from dangjian.core.errors import BusinessError
+from dangjian.core.models import Job
 from dangjian.exams import excel, rules, selectors, services
 from dangjian.exams.forms import (
     BankForm,
@@ -171,6 +172,44 @@ class BankDetailView(_BankView):
         return self._render(request, bank, form)
 
 
+class QuestionEditView(ScopedViewMixin, View):
+    """修改试题: every field; refused (with the reason shown) once an exam asking it has started."""
+
+    model = Question
+    permission = "exams.manage"
+
+    def _render(self, request: HttpRequest, question: Question, form: QuestionForm) -> HttpResponse:
+        context = {"question": question, "form": form, "locked": services.question_locked_reason(question)}
+        return render(request, "exams/question_edit.html", context)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        question = self.get_scoped_object(pk)
+        initial: dict[str, Any] = {
+            "kind": question.kind,
+            "stem": question.stem,
+            "answer": excel.answer_text(question),
+            "explanation": question.explanation,
+            "difficulty": question.difficulty,
+            "tags": "、".join(question.tag_list),
+            "source": question.source,
+        }
+        initial |= {f"option_{x}": text for x, text in zip("abcdef", question.options, strict=False)}
+        return self._render(request, question, QuestionForm(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        question = self.get_scoped_object(pk)
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.question_update(actor=request.user, question=question, **form.service_data())
+            except BusinessError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "试题已修改")
+                return HttpResponseRedirect(reverse("exams:bank_detail", args=[question.bank_id]))
+        return self._render(request, question, form)
+
+
 class QuestionToggleView(ScopedViewMixin, View):
     """Take a question out of use, or back (POST)."""
 
@@ -189,7 +228,8 @@ class QuestionToggleView(ScopedViewMixin, View):
 
 
 class BankImportView(ScopedViewMixin, View):
-    """Import questions from Excel: a dry run reports every bad row; a real run writes all or nothing."""
+    """Import questions from Excel: a dry run reports every bad row at once; a real run is checked at once
+    too, then written (all or nothing) by a background job whose progress page it redirects to."""
 
     model = QuestionBank
     permission = "exams.manage"
@@ -207,19 +247,37 @@ class BankImportView(ScopedViewMixin, View):
         form = ImportForm(request.POST, request.FILES)
         result = None
         if form.is_valid():
+            dry_run = form.cleaned_data["dry_run"]
             try:
                 rows = excel.read_rows(form.cleaned_data["file"])
-                result = services.bank_import(
-                    actor=request.user, bank=bank, rows=rows, dry_run=form.cleaned_data["dry_run"]
-                )
+                if dry_run:
+                    result = services.bank_import(actor=request.user, bank=bank, rows=rows, dry_run=True)
+                else:
+                    result = services.bank_import_start(actor=request.user, bank=bank, rows=rows)
             except BusinessError as exc:
                 form.add_error("file", exc.message)
             else:
-                if result["created"]:
-                    messages.success(request, f"已导入 {result['created']} 道试题")
-                    return HttpResponseRedirect(reverse("exams:bank_detail", args=[bank.pk]))
-                result["dry_run"] = form.cleaned_data["dry_run"]
+                if result.get("job"):
+                    return HttpResponseRedirect(reverse("exams:import_job", args=[result["job"]]))
+                result["dry_run"] = dry_run
         return self._render(request, bank, form, result)
+
+
+class ImportJobView(ScopedViewMixin, View):
+    """The progress of a background import (the page polls itself for the fragment), then its report."""
+
+    model = Job
+    permission = "exams.manage"
+
+    def base_queryset(self) -> Any:
+        return Job.objects.filter(kind=services.IMPORT_JOB_KIND)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = self.get_scoped_object(pk)
+        template = (
+            "exams/_import_progress.html" if request.headers.get("HX-Request") else "exams/import_job.html"
+        )
+        return render(request, template, {"job": job})
 
 
 class BankExportView(_BankView):
@@ -348,6 +406,23 @@ class PaperDetailView(ScopedViewMixin, View):
                     messages.success(request, "抽题规则已添加")
                     return HttpResponseRedirect(reverse("exams:paper_detail", args=[paper.pk]))
         return self._render(request, paper, form)
+
+
+class PaperCopyView(ScopedViewMixin, View):
+    """复制试卷 (POST): a new paper “…（副本）” with the same questions or rules and scores."""
+
+    model = Paper
+    permission = "exams.manage"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        paper = self.get_scoped_object(pk)
+        try:
+            copy = services.paper_copy(actor=request.user, paper=paper)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("exams:paper_detail", args=[paper.pk]))
+        messages.success(request, "试卷已复制，可继续修改")
+        return HttpResponseRedirect(reverse("exams:paper_detail", args=[copy.pk]))
 
 
 class PaperPreviewView(ScopedViewMixin, View):

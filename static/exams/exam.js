@@ -140,6 +140,16 @@
     show("saving", "正在保存…");
     post(saveUrl, { answers: items }).then(function (r) {
       if (r.status === 409) { done(); return null; }
+      if (r.status === 429) {
+        // 保存过于频繁：本次未被确认，答案留在队列中，按 Retry-After 稍后重发。
+        inflight = false;
+        show("unsaved", count() + " 题稍后保存");
+        var wait = parseInt(r.headers.get("Retry-After") || "1", 10);
+        if (retryTimer === null) {
+          retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, Math.max(1, wait) * 1000);
+        }
+        return null;
+      }
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     }).then(function (data) {

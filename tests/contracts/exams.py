@@ -2,9 +2,10 @@
 
 The objects: a bank of 第一党支部 (branch_a, shared down) with one question of each type, a fixed paper and
 an open exam of branch_a for its members, 党员甲's open attempt and 每日一练, and a submitted attempt of a
-second examinee (王五) whose short answer waits for grading. secretary_a and the officer (committee above
-branch_a) see and manage them; secretary_b (branch_b) gets 404; 党员甲 (member_user) reaches his own
-attempt and practice, everyone else 404 there; the 三员 are refused.
+second examinee (王五) whose short answer waits for grading, and a finished background import of the bank.
+secretary_a and the officer (committee above branch_a) see and manage them; secretary_b (branch_b) gets
+404; 党员甲 (member_user) reaches his own attempt and practice, everyone else 404 there; the 三员 are
+refused.
 """
 
 from __future__ import annotations
@@ -107,6 +108,24 @@ def _practice(w: SimpleNamespace) -> Any:
     return services.practice_daily(actor=w.member_user)
 
 
+def _import_job(w: SimpleNamespace) -> Any:
+    """A finished background import of 第一党支部's bank, started by secretary_a."""
+    from dangjian.core.models import Job, JobStatus
+    from dangjian.exams import services
+
+    bank = _bank(w)
+    job = Job.objects.filter(kind=services.IMPORT_JOB_KIND, org=bank.org).first()
+    return job or Job.objects.create(
+        kind=services.IMPORT_JOB_KIND,
+        created_by=w.secretary_a,
+        org=bank.org,
+        title="合同测试导入",
+        status=JobStatus.SUCCEEDED,
+        params={"bank": bank.pk},
+        result={"created": 0, "problems": []},
+    )
+
+
 def _pk(f: Callable[[SimpleNamespace], Any]) -> Callable[[SimpleNamespace], dict[str, Any]]:
     return lambda w: {"pk": f(w).pk}
 
@@ -119,6 +138,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "exams:bank_import": html(A, secretary_b=404),
     "exams:bank_export": html(A, secretary_b=404),
     "exams:question_toggle": html(ORG_WORKERS, ok=405),
+    "exams:question_edit": html(A, secretary_b=404),
+    "exams:import_job": html(A, secretary_b=404),
+    "exams:paper_copy": html(ORG_WORKERS, ok=405),
     "exams:paper_list": html(ORG_WORKERS),
     "exams:paper_detail": html(A, secretary_b=404),
     "exams:paper_preview": html(A, secretary_b=404),
@@ -141,6 +163,12 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "exam-bank-detail": api(A, secretary_b=404),
     "exam-bank-questions": api(A, secretary_b=404),
     "exam-bank-import-questions": api(ORG_WORKERS, ok=405),
+    "exam-question-detail": api(A, secretary_b=404),
+    "exam-import-job-detail": api(A, secretary_b=404),
+    "exam-paper-copy": api(ORG_WORKERS, ok=405),
+    "exam-cancel": api(ORG_WORKERS, ok=405),
+    "exam-remind": api(ORG_WORKERS, ok=405),
+    "exam-makeup": api(ORG_WORKERS, ok=405),
     "exam-paper-list": api(ORG_WORKERS),
     "exam-paper-detail": api(A, secretary_b=404),
     "exam-paper-preview": api(A, secretary_b=404),
@@ -169,6 +197,9 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "exams:bank_import": _pk(_bank),
     "exams:bank_export": _pk(_bank),
     "exams:question_toggle": _pk(_question),
+    "exams:question_edit": _pk(_question),
+    "exams:import_job": _pk(_import_job),
+    "exams:paper_copy": lambda w: {"pk": _exam(w).paper_id},
     "exams:paper_detail": lambda w: {"pk": _exam(w).paper_id},
     "exams:paper_preview": lambda w: {"pk": _exam(w).paper_id},
     "exams:exam_detail": _pk(_exam),
@@ -183,6 +214,12 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "exam-bank-detail": _pk(_bank),
     "exam-bank-questions": _pk(_bank),
     "exam-bank-import-questions": _pk(_bank),
+    "exam-question-detail": _pk(_question),
+    "exam-import-job-detail": _pk(_import_job),
+    "exam-paper-copy": lambda w: {"pk": _exam(w).paper_id},
+    "exam-cancel": _pk(_exam),
+    "exam-remind": _pk(_exam),
+    "exam-makeup": _pk(_exam),
     "exam-paper-detail": lambda w: {"pk": _exam(w).paper_id},
     "exam-paper-preview": lambda w: {"pk": _exam(w).paper_id},
     "exam-detail": _pk(_exam),
@@ -235,6 +272,10 @@ def _exam_api(w: SimpleNamespace) -> dict[str, Any]:
     return data | {"opens_at": "2026-01-01T08:00:00+08:00", "closes_at": "2099-01-01T08:00:00+08:00"}
 
 
+def _makeup(w: SimpleNamespace) -> dict[str, Any]:
+    return {"opens_at": "2098-01-01T08:00:00+08:00", "closes_at": "2098-01-02T08:00:00+08:00"}
+
+
 def _save(w: SimpleNamespace) -> dict[str, Any]:
     return {"answers": [{"question": 1, "response": ["A"], "seq": 1}]}
 
@@ -244,6 +285,8 @@ WRITES: dict[str, Write] = {
     "exams:bank_detail": Write("post", A, _question_form),
     "exams:bank_import": Write("post", A, _xlsx, multipart=True),
     "exams:question_toggle": Write("post", A, lambda w: {}),
+    "exams:question_edit": Write("post", A, _question_form),
+    "exams:paper_copy": Write("post", A, lambda w: {}),
     "exams:paper_list": Write(
         "post", ORG_WORKERS, lambda w: {"org": w.branch_a.pk, "title": "合同新试卷", "mode": "fixed"}
     ),
@@ -259,6 +302,11 @@ WRITES: dict[str, Write] = {
     "exam-bank-list": Write("post", ORG_WORKERS, lambda w: {"org": w.branch_a.pk, "name": "合同新题库"}),
     "exam-bank-questions": Write("post", A, lambda w: _question_form(w) | {"difficulty": "中等"}),
     "exam-bank-import-questions": Write("post", A, _xlsx, multipart=True),
+    "exam-question-detail": Write("put", A, _question_form),
+    "exam-paper-copy": Write("post", A, lambda w: {}),
+    "exam-cancel": Write("post", A, lambda w: {}),
+    "exam-remind": Write("post", A, lambda w: {}),
+    "exam-makeup": Write("post", A, _makeup),
     "exam-list": Write("post", ORG_WORKERS, _exam_api),
     "exam-publish": Write("post", A, lambda w: {}),
     "exam-grading-grade": Write("post", A, lambda w: {"score": "5"}),

@@ -104,3 +104,11 @@ def test_a_large_list_in_use_is_recounted_ahead_of_expiry_and_forgotten_when_idl
     monkeypatch.setattr(paging.time, "time", lambda: later)
     assert paging.refresh_counts() == 0  # nobody read it for ten minutes: no longer kept warm
     assert cache.get(paging._INDEX) == {}
+
+
+def test_a_page_far_past_any_list_is_empty_not_a_database_error(world):
+    import pytest
+    from django.core.paginator import EmptyPage
+
+    with pytest.raises(EmptyPage):
+        paging.CachedCountPaginator(Member.objects.all(), 150).page(6012058105845102592)

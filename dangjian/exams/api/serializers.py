@@ -201,3 +201,32 @@ def attempt_payload(attempt: Attempt, questions: list[dict[str, Any]], now: Any)
             for q in questions
         ],
     }
+
+
+class ImportStartSerializer(ImportResultSerializer):
+    job = serializers.IntegerField(allow_null=True, required=False)
+
+
+class QuestionImportJobSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    progress = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    message = serializers.CharField()
+    result = serializers.DictField()
+
+
+class PaperCopySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    org = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MakeupSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+
+
+class RemindResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    pending = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    failed = serializers.IntegerField()

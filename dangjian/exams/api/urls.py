@@ -9,6 +9,8 @@ from dangjian.exams.api import views
 
 router = SimpleRouter()
 router.register("exams/banks", views.BankViewSet, basename="exam-bank")
+router.register("exams/questions", views.QuestionViewSet, basename="exam-question")
+router.register("exams/import-jobs", views.ImportJobViewSet, basename="exam-import-job")
 router.register("exams/papers", views.PaperViewSet, basename="exam-paper")
 router.register("exams/exams", views.ExamViewSet, basename="exam")
 router.register("exams/grading", views.GradingViewSet, basename="exam-grading")

@@ -2,9 +2,11 @@
 
 Organisers (``exams.view`` reads, ``exams.manage`` writes, ``exams.grade`` marks; scoped by organisation,
 out-of-scope objects answer 404): ``banks/`` (list, create, ``{id}/``, ``{id}/questions/``
-GET/POST, ``{id}/import/`` multipart), ``papers/`` (list, ``{id}/``, ``{id}/preview/``), ``exams/`` (list,
-create, ``{id}/``, ``{id}/publish/``, ``{id}/stats/``, ``{id}/attempts/``), ``grading/`` (list,
-``{id}/grade/``).
+GET/POST, ``{id}/import/`` multipart: a dry run answers at once with the row report; a real run is checked
+at once and, when clean, answered 202 with ``job`` — follow ``import-jobs/{job}/``), ``questions/{id}/``
+(GET, PUT/PATCH), ``papers/`` (list, ``{id}/``, ``{id}/preview/``, ``{id}/copy/``), ``exams/`` (list,
+create, ``{id}/``, ``{id}/publish/``, ``{id}/cancel/``, ``{id}/remind/``, ``{id}/makeup/``, ``{id}/stats/``,
+``{id}/attempts/``), ``grading/`` (list, ``{id}/grade/``).
 
 Examinees (any signed-in account with a member record or named as a candidate; only their own rows):
 ``mine/``, ``practice/``, ``practice/{id}/``, ``practice/{id}/answer/``, ``mistakes/``, and the exam protocol:
@@ -32,8 +34,11 @@ the server already holds a higher seq for that question (a repeat or a late arri
 acknowledged too; the client drops them from its queue. Idempotent: resending the same body changes
 nothing. 409 ``{"code": "exams.attempt_closed", "status": "submitted" | "expired"}`` once the attempt was
 submitted (by the examinee or automatically) or deadline + grace (``EXAMS_GRACE_SECONDS``, 30 s) has
-passed: the client stops saving and shows the result. 400 ``exams.bad_answer`` for a question not on the
-paper or a malformed item (nothing of the request is applied). 404 for anyone else's attempt.
+passed: the client stops saving and shows the result. 429 ``exams.rate_limited`` (with ``Retry-After``
+and ``retry_after`` seconds) when the attempt saves faster than ``EXAMS_SAVE_RATE`` per second (default 5,
+bursts up to ``EXAMS_SAVE_BURST``, 20): nothing was applied or acknowledged; resend the same body later.
+400 ``exams.bad_answer`` for a question not on the paper or a malformed item (nothing of the request is
+applied). 404 for anyone else's attempt.
 
 ``POST /api/v1/exams/attempts/{id}/submit/`` with optional ``{"answers": [...]}`` (applied first, as a
 save, in the same transaction) → 200 attempt state with ``status: "submitted"``, the score of the
@@ -66,6 +71,7 @@ from rest_framework.views import APIView
 from dangjian.access import classify, scope
 from dangjian.access.api import ScopedViewSet
 from dangjian.core.errors import BusinessError
+from dangjian.core.models import Job
 from dangjian.exams import excel, selectors, services
 from dangjian.exams.api import serializers as s
 from dangjian.exams.models import (
@@ -75,6 +81,7 @@ from dangjian.exams.models import (
     DailyPractice,
     Exam,
     Paper,
+    Question,
     QuestionBank,
 )
 from dangjian.orgs.models import Org
@@ -133,18 +140,64 @@ class BankViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.QuestionSerializer(page, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": s.ImportSerializer}, responses=s.ImportResultSerializer)
+    @extend_schema(
+        request={"multipart/form-data": s.ImportSerializer},
+        responses={200: s.ImportStartSerializer, 202: s.ImportStartSerializer},
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], url_path="import")
     def import_questions(self, request: Request, pk: Any = None) -> Response:
         bank = self._managed(pk)
         data = s.ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rows = excel.read_rows(data.validated_data["file"])
-        result = services.bank_import(
-            actor=request.user, bank=bank, rows=rows, dry_run=data.validated_data["dry_run"]
-        )
-        code = status.HTTP_201_CREATED if result["created"] else status.HTTP_200_OK
+        if data.validated_data["dry_run"]:
+            return Response(services.bank_import(actor=request.user, bank=bank, rows=rows, dry_run=True))
+        result = services.bank_import_start(actor=request.user, bank=bank, rows=rows)
+        code = status.HTTP_202_ACCEPTED if result["job"] else status.HTTP_200_OK
         return Response(result, status=code)
+
+
+class QuestionViewSet(mixins.RetrieveModelMixin, ScopedViewSet):
+    """试题: read one; PUT/PATCH changes it (all fields as typed, like creating one). Refused with 400
+    ``exams.question_in_use`` once an exam asking it has started."""
+
+    queryset = Question.objects.select_related("bank__org")
+    serializer_class = s.QuestionSerializer
+    permission = "exams.view"
+    write_permission = "exams.manage"
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    @extend_schema(request=s.QuestionWriteSerializer, responses=s.QuestionSerializer)
+    def update(self, request: Request, pk: Any = None, partial: bool = False) -> Response:
+        question = get_object_or_404(scope.restrict(self.queryset, request.user, "exams.manage"), pk=pk)
+        current = {
+            "kind": question.kind,
+            "stem": question.stem,
+            "options": question.options,
+            "answer": excel.answer_text(question),
+            "explanation": question.explanation,
+            "difficulty": str(question.difficulty),
+            "tags": question.tags,
+            "source": question.source,
+        }
+        data = s.QuestionWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        given = {k: v for k, v in data.validated_data.items() if not partial or k in request.data}
+        question = services.question_update(actor=request.user, question=question, **(current | given))
+        return Response(s.QuestionSerializer(question).data)
+
+    @extend_schema(request=s.QuestionWriteSerializer, responses=s.QuestionSerializer)
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        return self.update(request, pk=pk, partial=True)
+
+
+class ImportJobViewSet(mixins.RetrieveModelMixin, ScopedViewSet):
+    """The progress of a background import of questions (``banks/{id}/import/`` answered 202 with its id)."""
+
+    queryset = Job.objects.filter(kind=services.IMPORT_JOB_KIND)
+    serializer_class = s.QuestionImportJobSerializer
+    permission = "exams.manage"
+    write_permission = "exams.manage"
 
 
 class PaperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -164,6 +217,17 @@ class PaperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         for q in questions:
             q.pop("got", None)
         return Response({"total": services.paper_total(paper), "questions": questions})
+
+    @extend_schema(request=s.PaperCopySerializer, responses={201: s.PaperSerializer})
+    @action(detail=True, methods=["post"])
+    def copy(self, request: Request, pk: Any = None) -> Response:
+        paper = self.get_object()
+        data = s.PaperCopySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        org_pk = data.validated_data.get("org")
+        org = _org(request.user, org_pk) if org_pk else None
+        copy = services.paper_copy(actor=request.user, paper=paper, org=org)
+        return Response(s.PaperSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
 class ExamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -198,6 +262,33 @@ class ExamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         exam = get_object_or_404(scope.restrict(Exam.objects.all(), request.user, "exams.manage"), pk=pk)
         services.exam_publish(actor=request.user, exam=exam)
         return Response(s.ExamSerializer(exam).data)
+
+    def _managed(self, pk: Any) -> Exam:
+        exam: Exam = get_object_or_404(
+            scope.restrict(Exam.objects.select_related("org", "paper"), self.request.user, "exams.manage"),
+            pk=pk,
+        )
+        return exam
+
+    @extend_schema(request=None, responses=s.ExamSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        exam = services.exam_cancel(actor=request.user, exam=self._managed(pk))
+        return Response(s.ExamSerializer(exam).data)
+
+    @extend_schema(request=None, responses=s.RemindResultSerializer)
+    @action(detail=True, methods=["post"])
+    def remind(self, request: Request, pk: Any = None) -> Response:
+        return Response(services.exam_remind(actor=request.user, exam=self._managed(pk)))
+
+    @extend_schema(request=s.MakeupSerializer, responses={201: s.ExamSerializer})
+    @action(detail=True, methods=["post"])
+    def makeup(self, request: Request, pk: Any = None) -> Response:
+        exam = self._managed(pk)
+        data = s.MakeupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        makeup = services.exam_makeup(actor=request.user, exam=exam, **data.validated_data)
+        return Response(s.ExamSerializer(makeup).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
@@ -335,7 +426,7 @@ class AttemptView(_Own):
 
 
 class AnswersView(_Own):
-    @extend_schema(request=s.SaveSerializer, responses={200: s.SaveResultSerializer, 409: dict})
+    @extend_schema(request=s.SaveSerializer, responses={200: s.SaveResultSerializer, 409: dict, 429: dict})
     def post(self, request: Request, pk: int) -> Response:
         attempt = self.own_attempt(request, pk)
         data = s.SaveSerializer(data=request.data)
@@ -347,6 +438,14 @@ class AnswersView(_Own):
         except BusinessError as exc:
             if exc.code == "exams.attempt_closed":
                 return _closed(attempt)
+            if exc.code == "exams.rate_limited":
+                retry_after = int((exc.details or {}).get("retry_after", 1))  # type: ignore[attr-defined]
+                response = Response(
+                    {"code": exc.code, "detail": exc.message, "retry_after": retry_after},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+                response["Retry-After"] = str(retry_after)
+                return response
             raise
         # The service's transaction has committed here: the acknowledgement is durable.
         now = timezone.now()

@@ -34,12 +34,17 @@ from dangjian.exams.services._common import (
     grace_seconds,
 )
 from dangjian.exams.services.banks import (
+    IMPORT_JOB_KIND,
     bank_create,
     bank_import,
+    bank_import_run,
+    bank_import_start,
     import_check,
     prepare_question,
     question_create,
+    question_locked_reason,
     question_set_active,
+    question_update,
 )
 from dangjian.exams.services.exams import (
     exam_cancel,
@@ -53,6 +58,7 @@ from dangjian.exams.services.exams import (
 )
 from dangjian.exams.services.papers import (
     _paper_editable,
+    paper_copy,
     paper_create,
     paper_draw,
     paper_items_add,
@@ -90,6 +96,7 @@ from dangjian.exams.services.taking import (
 
 __all__ = [
     "DAILY_SIZE",
+    "IMPORT_JOB_KIND",
     "MAX_OPTIONS",
     "TAG_SIZE",
     "TEXT_LIMIT",
@@ -117,6 +124,8 @@ __all__ = [
     "attempts_autosubmit",
     "bank_create",
     "bank_import",
+    "bank_import_run",
+    "bank_import_start",
     "bank_usable",
     "exam_cancel",
     "exam_create",
@@ -128,6 +137,7 @@ __all__ = [
     "import_check",
     "is_taker",
     "mistake_remove",
+    "paper_copy",
     "paper_create",
     "paper_draw",
     "paper_items_add",
@@ -139,7 +149,9 @@ __all__ = [
     "practice_start",
     "prepare_question",
     "question_create",
+    "question_locked_reason",
     "question_set_active",
+    "question_update",
     "reminders_due",
     "rule_pool",
     "usable_banks",

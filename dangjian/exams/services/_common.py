@@ -30,6 +30,15 @@ def grace_seconds() -> int:
     return int(getattr(settings, "EXAMS_GRACE_SECONDS", 30))
 
 
+def save_rate() -> tuple[float, int]:
+    """The answer-save rate limit per attempt: (saves per second, burst). Settings ``EXAMS_SAVE_RATE``
+    (default 5 per second) and ``EXAMS_SAVE_BURST`` (default 20 saves at once after a quiet spell). The
+    page batches its queue into one save, so a person answering never reaches it; a runaway client does."""
+    rate = float(getattr(settings, "EXAMS_SAVE_RATE", 5))
+    burst = int(getattr(settings, "EXAMS_SAVE_BURST", 20))
+    return max(rate, 0.01), max(burst, 1)
+
+
 # --------------------------------------------------------------------------------------------------------
 # Helpers
 

@@ -5,21 +5,31 @@ The rules every service keeps are in the package docstring (``dangjian.exams.ser
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from dangjian.audit import services as audit
 from dangjian.core.errors import BusinessError
+from dangjian.core.jobs import job_create, job_finish, job_progress
+from dangjian.core.models import Job
 from dangjian.exams import rules
 from dangjian.exams.models import (
     CHOICE_KINDS,
+    Answer,
+    Exam,
+    ExamStatus,
+    PaperItem,
+    PaperRule,
     Question,
     QuestionBank,
     QuestionKind,
 )
-from dangjian.exams.services._common import MAX_OPTIONS, TEXT_LIMIT, _require, _text
+from dangjian.exams.services._common import MAX_OPTIONS, TEXT_LIMIT, _require, _text, grace_seconds
 from dangjian.orgs.models import Org
 
 # --------------------------------------------------------------------------------------------------------
@@ -163,6 +173,73 @@ def question_create(*, actor: Any, bank: QuestionBank, **data: Any) -> Question:
     return question
 
 
+def question_locked_reason(question: Question) -> str:
+    """Why ``question`` may no longer be edited, or "" when it may.
+
+    Editing is refused — not versioned — once an exam has started that asks or may ask it: an ``Answer``
+    row exists (an attempt drew it: locked for good, the attempt is kept), or an exam is running (published,
+    opened, not closed yet counting the grace period) on a fixed paper holding it or on a random paper with
+    a rule drawing from its bank and kind (it may be drawn at the next start). The models make
+    refusal the sound choice: an attempt keeps only question ids (``Attempt.layout``, ``Answer.question``)
+    and is graded and reviewed against the live row, and a bank refuses two questions with the same stem
+    (``exams_question_unique_stem``), so a copy-on-write version could not live beside the original.
+    Before an exam starts, a change simply flows into every paper that uses the question.
+    """
+    if Answer.objects.filter(question=question).exists():
+        return "已有考生作答过这道题，不能再修改（可停用后新增一道题）"
+    now = timezone.now()
+    started = Q(
+        status=ExamStatus.PUBLISHED,
+        opens_at__lte=now,
+        closes_at__gt=now - dt.timedelta(seconds=grace_seconds()),
+    )
+    fixed = PaperItem.objects.filter(
+        question=question, paper__exams__in=Exam.objects.filter(started).values("pk")
+    )
+    drawn = PaperRule.objects.filter(
+        bank_id=question.bank_id,
+        kind=question.kind,
+        paper__exams__in=Exam.objects.filter(started).values("pk"),
+    )
+    if fixed.exists() or drawn.exists():
+        return "这道题所在试卷的考试已经开始，不能再修改（可停用后新增一道题）"
+    return ""
+
+
+@transaction.atomic
+def question_update(*, actor: Any, question: Question, **data: Any) -> Question:
+    """Change every field of a question (as typed, like ``question_create``). Refused with
+    ``exams.question_in_use`` when an exam that asks it has started (``question_locked_reason``), with
+    ``exams.bad_question`` for bad input and ``exams.duplicate_question`` for a stem already in the bank;
+    nothing is changed then. Audit: exams.question.update with the changed field names."""
+    locked = Question.objects.select_for_update(of=("self",)).select_related("bank__org").get(pk=question.pk)
+    _require(actor, "exams.manage", locked.bank.org)
+    reason = question_locked_reason(locked)
+    if reason:
+        raise BusinessError("exams.question_in_use", reason)
+    fields, problems = prepare_question(data)
+    if problems:
+        raise BusinessError("exams.bad_question", "；".join(problems.values()), details=problems)
+    duplicate = Question.objects.filter(bank=locked.bank, fingerprint=fields["fingerprint"]).exclude(
+        pk=locked.pk
+    )
+    if duplicate.exists():
+        raise BusinessError("exams.duplicate_question", "题库中已有相同题干的试题")
+    changed = sorted(k for k, v in fields.items() if getattr(locked, k) != v and k != "fingerprint")
+    for key, value in fields.items():
+        setattr(locked, key, value)
+    locked.save(update_fields=list(fields))
+    audit.record(
+        actor=actor,
+        action="exams.question.update",
+        target=locked,
+        org_path=locked.bank.org.path,
+        changes={"fields": changed},
+    )
+    question.refresh_from_db()
+    return locked
+
+
 @transaction.atomic
 def question_set_active(*, actor: Any, question: Question, active: bool) -> Question:
     """Take a question out of use (or back): papers already drawn keep it; new draws skip it.
@@ -207,12 +284,22 @@ def import_check(
     return prepared, problems
 
 
+IMPORT_JOB_KIND = "exams.import"
+IMPORT_BATCH = 200
+
+
 @transaction.atomic
 def bank_import(
-    *, actor: Any, bank: QuestionBank, rows: Sequence[tuple[int, dict[str, Any]]], dry_run: bool
+    *,
+    actor: Any,
+    bank: QuestionBank,
+    rows: Sequence[tuple[int, dict[str, Any]]],
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Import questions into ``bank``: every row is checked first; with problems, or on a dry run, nothing
-    is written. Otherwise all rows are written in this one transaction. Audit: exams.bank.import (real runs).
+    is written. Otherwise all rows are written in this one transaction (in batches, reporting
+    ``progress(done, total)``). Audit: exams.bank.import (real runs).
     Returns {"rows", "valid", "problems", "created"}."""
     _require(actor, "exams.manage", bank.org)
     if not rows:
@@ -221,7 +308,11 @@ def bank_import(
     result: dict[str, Any] = {"rows": len(rows), "valid": len(prepared), "problems": problems, "created": 0}
     if dry_run or problems:
         return result
-    Question.objects.bulk_create([Question(bank=bank, **fields) for fields in prepared])
+    for start in range(0, len(prepared), IMPORT_BATCH):
+        batch = prepared[start : start + IMPORT_BATCH]
+        Question.objects.bulk_create([Question(bank=bank, **fields) for fields in batch])
+        if progress is not None:
+            progress(start + len(batch), len(prepared))
     result["created"] = len(prepared)
     audit.record(
         actor=actor,
@@ -231,3 +322,60 @@ def bank_import(
         changes={"created": len(prepared)},
     )
     return result
+
+
+def bank_import_start(
+    *, actor: Any, bank: QuestionBank, rows: Sequence[tuple[int, dict[str, Any]]]
+) -> dict[str, Any]:
+    """The commit step of an import, in the background: every row is checked now (the same report as a
+    dry run; with any problem nothing is queued), then a ``core.Job`` holding the rows is filed under the
+    bank's organisation and the Huey task ``import_questions_task`` writes them (``bank_import_run``).
+    Returns the check's {"rows", "valid", "problems", "created": 0} plus "job" (its id, or None)."""
+    result = bank_import(actor=actor, bank=bank, rows=rows, dry_run=True)
+    result["job"] = None
+    if result["problems"]:
+        return result
+    job = job_create(
+        kind=IMPORT_JOB_KIND,
+        user=actor,
+        title=f"导入试题到“{bank.name}”",
+        org=bank.org,
+        params={"bank": bank.pk, "rows": [[number, data] for number, data in rows]},
+        total=result["valid"],
+    )
+    Job.objects.filter(pk=job.pk).update(message="排队中，等待后台处理")
+    result["job"] = job.pk
+    from dangjian.exams.tasks import import_questions_task
+
+    import_questions_task(job.pk)
+    return result
+
+
+def bank_import_run(*, job_id: int) -> Job:
+    """Run a queued import Job: ``bank_import`` (all rows or none, rows checked again inside the
+    transaction) as the job's creator, with progress on the Job. The stored rows are dropped when it ends;
+    the Job keeps the report (``result``) and a Chinese message."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    params = job.params or {}
+    bank = QuestionBank.objects.select_related("org").filter(pk=int(params.get("bank") or 0)).first()
+    rows = [(int(number), dict(data)) for number, data in params.get("rows", [])]
+    job_progress(job, 0, len(rows), "正在检查并写入试题")
+    try:
+        if bank is None or job.created_by is None or not job.created_by.is_active:
+            raise BusinessError("exams.not_found", "题库不存在或发起人已停用，未写入任何试题")
+        result = bank_import(actor=job.created_by, bank=bank, rows=rows, dry_run=False)
+    except BusinessError as exc:
+        job_finish(job, ok=False, message=exc.message, result={"message": exc.message, "created": 0})
+    else:
+        ok = not result["problems"]
+        message = (
+            f"已导入 {result['created']} 道试题"
+            if ok
+            else f"发现 {len(result['problems'])} 处问题（可能有人同时导入了相同的题），未写入任何试题"
+        )
+        job_finish(job, ok=ok, message=message, result=result)
+    Job.objects.filter(pk=job.pk).update(params={"bank": params.get("bank")})
+    job.refresh_from_db()
+    return job

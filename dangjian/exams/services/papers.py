@@ -61,6 +61,58 @@ def paper_create(
     return paper
 
 
+@transaction.atomic
+def paper_copy(*, actor: Any, paper: Paper, org: Org | None = None) -> Paper:
+    """复制试卷: a new paper titled “…（副本）” with the same mode, shuffling, questions or drawing rules and
+    scores, for ``org`` (default: the paper's own) in the actor's scope. The copy belongs to no exam and
+    nobody has taken it, so it can be changed freely. The actor must be able to read the source (it was
+    found through their scope) and manage ``org``; questions or banks that ``org`` may not use are
+    refused (``exams.question_unavailable``). Audit: exams.paper.copy on the new paper."""
+    target = org or paper.org
+    _require(actor, "exams.manage", target)
+    items = list(paper.items.select_related("question__bank__org").order_by("position", "id"))
+    rules_ = list(paper.rules.select_related("bank__org").order_by("position", "id"))
+    if any(not bank_usable(i.question.bank, target) for i in items) or any(
+        not bank_usable(r.bank, target) for r in rules_
+    ):
+        raise BusinessError("exams.question_unavailable", "试卷中有本组织不能使用的题库，不能复制到本组织")
+    suffix = "（副本）"
+    copy = Paper.objects.create(
+        org=target,
+        title=f"{paper.title[: 100 - len(suffix)]}{suffix}",
+        mode=paper.mode,
+        shuffle_questions=paper.shuffle_questions,
+        shuffle_options=paper.shuffle_options,
+        created_by=actor,
+    )
+    PaperItem.objects.bulk_create(
+        [PaperItem(paper=copy, question=i.question, score=i.score, position=i.position) for i in items]
+    )
+    PaperRule.objects.bulk_create(
+        [
+            PaperRule(
+                paper=copy,
+                bank=r.bank,
+                kind=r.kind,
+                tag=r.tag,
+                difficulty=r.difficulty,
+                count=r.count,
+                score=r.score,
+                position=r.position,
+            )
+            for r in rules_
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="exams.paper.copy",
+        target=copy,
+        org_path=target.path,
+        changes={"source": paper.pk, "items": len(items), "rules": len(rules_)},
+    )
+    return copy
+
+
 def _paper_editable(paper: Paper) -> None:
     if Attempt.objects.filter(exam__paper=paper).exists():
         raise BusinessError("exams.paper_in_use", "已有人作答的试卷不能再修改，请复制一份新试卷")

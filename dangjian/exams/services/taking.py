@@ -6,6 +6,7 @@ The rules every service keeps are in the package docstring (``dangjian.exams.ser
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -29,7 +30,7 @@ from dangjian.exams.models import (
     Question,
     QuestionKind,
 )
-from dangjian.exams.services._common import TEXT_LIMIT, _member_of, _require, grace_seconds
+from dangjian.exams.services._common import TEXT_LIMIT, _member_of, _require, grace_seconds, save_rate
 from dangjian.exams.services.exams import is_taker
 from dangjian.exams.services.papers import paper_draw
 from dangjian.members.models import Member
@@ -134,17 +135,23 @@ def _stored_response(kind: str, order: Sequence[int], response: Any) -> list[str
 
 
 @transaction.atomic
-def answers_save(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def answers_save(
+    *, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]], limited: bool = True
+) -> dict[str, Any]:
     """Save answers of the actor's open attempt. ``items``: ``[{"question": id, "response": [...],
     "seq": int}]``. Each is applied only when its ``seq`` is greater than the stored one (one conditional
     UPDATE); otherwise it is already superseded. Returns ``{"acked": [seq, …], "stale": [seq, …]}`` — the
     caller answers only after this transaction committed. Raises ``exams.attempt_closed`` when the attempt
     was submitted or its time (with grace) is over, ``exams.bad_answer`` for a question not on the paper.
+    Raises ``exams.rate_limited`` (nothing applied) when the attempt saves faster than ``save_rate``
+    allows; the submission's last answers pass ``limited=False`` (handing in is never refused for pace).
     No audit entry (the submission is audited)."""
     now = timezone.now()
     attempt = _own_locked(actor, attempt_id)
     if not _accepting(attempt, now):
         raise BusinessError("exams.attempt_closed", "答卷已交卷或已超过答题时间，不能再保存")
+    if limited:
+        _take_save_token(attempt, now)
     orders = {item["q"]: item["order"] for item in attempt.layout}
     # The kind travels in the layout (no query per save); layouts drawn before it did are looked up.
     kinds = {item["q"]: item.get("k", "") for item in attempt.layout}
@@ -166,6 +173,25 @@ def answers_save(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]]
         )
         (acked if updated else stale).append(seq)
     return {"acked": acked, "stale": stale, "saved_at": now}
+
+
+def _take_save_token(attempt: Attempt, now: dt.datetime) -> None:
+    """Spend one token of the attempt's save bucket (``save_rate``), on the row locked by the caller, so
+    the limit holds across processes. An empty bucket raises ``exams.rate_limited`` (details:
+    ``retry_after`` seconds) before anything is written; the refused save is not acknowledged."""
+    rate, burst = save_rate()
+    tokens = float(burst) if attempt.save_tokens is None else attempt.save_tokens
+    if attempt.save_tokens_at is not None:
+        elapsed = max(0.0, (now - attempt.save_tokens_at).total_seconds())
+        tokens = min(float(burst), tokens + elapsed * rate)
+    if tokens < 1:
+        retry_after = max(1, math.ceil((1 - tokens) / rate))
+        raise BusinessError(
+            "exams.rate_limited",
+            f"保存过于频繁，请 {retry_after} 秒后再试（答案仍在本机，会自动重新保存）",
+            details={"retry_after": retry_after},
+        )
+    Attempt.objects.filter(pk=attempt.pk).update(save_tokens=tokens - 1, save_tokens_at=now)
 
 
 @transaction.atomic
@@ -277,7 +303,7 @@ def attempt_submit(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any
         return attempt
     if _accepting(attempt, now):
         if items:
-            answers_save(actor=actor, attempt_id=attempt_id, items=items)
+            answers_save(actor=actor, attempt_id=attempt_id, items=items, limited=False)
         at, auto = min(now, attempt.deadline), False
     else:
         at, auto = attempt.deadline, True
