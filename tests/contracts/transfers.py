@@ -3,7 +3,8 @@
 The objects: 党员甲 (member_user, 第一党支部 branch_a) transferring within the enterprise to
 第三党支部 (branch_c, under 二公司党委, outside the officer's subtree), the letter issued by 一公司党委
 (the officer); and 党员甲 registered as a 流动党员 by branch_a. The sending side (secretary_a, officer) and
-党员甲 himself see the transfer, the registration and its 活动证 (PDF); secretary_b (branch_b) and the outsider get 404; the 三员 are refused.
+党员甲 himself see the transfer, the registration and its 活动证 (PDF); secretary_b (branch_b) and the
+outsider get 404; the 三员 are refused.
 Only the officer (the level above the sending branch) may reissue the letter; nobody here may accept it
 (二公司党委 would).
 """
