@@ -52,6 +52,17 @@ class ExitKind(models.TextChoices):
     # 党章 第七条: a 预备党员 who does not meet the conditions has the status cancelled; the person is not a
     # party member any more. Recorded only through members.services.member_cancel_probation.
     PROBATION_CANCELLED = "probation_cancelled", "取消预备党员资格"
+    # Not an exit: the 组织关系 went, by a closed 转接, to an organisation in the national system or outside
+    # the platform (DOMAIN.md §6). The record leaves this platform's roll but the person is still a party
+    # member, so no statistic counts it as 出党. Recorded only through members.services.member_transfer_out;
+    # a later transfer back in reactivates the same record (member_receive_by_transfer).
+    TRANSFERRED_OUT = "transferred_out", "已转出"
+
+
+# The kinds ``member_exit`` records: real exits (出党), not 取消预备党员资格 nor 已转出.
+EXIT_CHOICES = [
+    c for c in ExitKind.choices if c[0] not in (ExitKind.PROBATION_CANCELLED, ExitKind.TRANSFERRED_OUT)
+]
 
 
 # GB/T 3304 民族 (the 56 ethnic groups, in the standard's order), plus 其他 and 外国血统.

@@ -9,9 +9,16 @@ from django.db.models import Q, QuerySet
 
 from dangjian.access import scope
 from dangjian.core import crypto, idcard
-from dangjian.members.choices import Category, Education, Gender, MemberStatus, Standing
+from dangjian.members.choices import Category, Education, ExitKind, Gender, MemberStatus, Standing
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
+
+
+def wants_off_roll(params: Any) -> bool:
+    """Whether a list's query string asks for records off the roll too (含已出党, or the 已转出 filter);
+    otherwise lists show only members on the roll."""
+    yes = ("1", "true", "True")
+    return params.get("include_exited") in yes or params.get("transferred_out") in yes
 
 
 def member_search_q(value: str) -> Q:
@@ -35,6 +42,7 @@ class MemberFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label="人员类别", choices=Category.choices)
     lost_contact = django_filters.BooleanFilter(label="失联党员")
     mobile = django_filters.BooleanFilter(label="流动党员")
+    transferred_out = django_filters.BooleanFilter(label="已转出", method="filter_transferred_out")
     joined_after = django_filters.DateFilter(label="入党日期起", field_name="joined_on", lookup_expr="gte")
     joined_before = django_filters.DateFilter(label="入党日期止", field_name="joined_on", lookup_expr="lte")
 
@@ -50,11 +58,20 @@ class MemberFilter(django_filters.FilterSet):
             "category",
             "lost_contact",
             "mobile",
+            "transferred_out",
         ]
 
     def filter_q(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
         value = value.strip()
         return queryset.filter(member_search_q(value)) if value else queryset
+
+    def filter_transferred_out(self, queryset: QuerySet[Member], name: str, value: Any) -> QuerySet[Member]:
+        """已转出: records whose 组织关系 went out of the platform (off the roll, not 出党)."""
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(exit_kind=ExitKind.TRANSFERRED_OUT)
+        return queryset.exclude(exit_kind=ExitKind.TRANSFERRED_OUT)
 
     def filter_org(self, queryset: QuerySet[Member], name: str, value: Any) -> QuerySet[Member]:
         org = Org.objects.filter(pk=value).only("path").first()

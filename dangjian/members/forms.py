@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dangjian.members.choices import ETHNICITY_CHOICES, Category, Education, ExitKind, Gender
+from dangjian.members.choices import ETHNICITY_CHOICES, EXIT_CHOICES, Category, Education, Gender
 
 _W = {"class": "form-control"}
 _S = {"class": "form-select"}
@@ -59,7 +59,7 @@ class StatusForm(forms.Form):
     )
     exit_kind = forms.ChoiceField(
         label="出党方式",
-        choices=[("", "—"), *[c for c in ExitKind.choices if c[0] != ExitKind.PROBATION_CANCELLED]],
+        choices=[("", "—"), *EXIT_CHOICES],
         required=False,
         widget=forms.Select(attrs=_S),
     )

@@ -22,8 +22,12 @@ from dangjian.members.choices import (
 
 class MemberQuerySet(models.QuerySet["Member"]):
     def active(self) -> MemberQuerySet:
-        """Members still on the roll (no exit)."""
+        """Members still on the roll (no exit, not transferred out of the platform)."""
         return self.filter(exit_kind="")
+
+    def transferred_out(self) -> MemberQuerySet:
+        """Records off the roll because the 组织关系 was transferred out of the platform (已转出)."""
+        return self.filter(exit_kind=ExitKind.TRANSFERRED_OUT)
 
 
 class Member(models.Model):
@@ -116,6 +120,11 @@ class Member(models.Model):
     def is_active(self) -> bool:
         return not self.exit_kind
 
+    @property
+    def is_transferred_out(self) -> bool:
+        """Off the roll because the 组织关系 was transferred out of the platform (not an exit)."""
+        return self.exit_kind == ExitKind.TRANSFERRED_OUT
+
 
 class ChangeKind(models.TextChoices):
     CREATED = "created", "建档"
@@ -130,6 +139,8 @@ class ChangeKind(models.TextChoices):
     EXITED = "exited", "出党"
     PROBATION_CANCELLED = "probation_cancelled", "取消预备党员资格"
     MOVED = "moved", "组织关系变动"
+    TRANSFERRED_OUT = "transferred_out", "组织关系转出"
+    TRANSFERRED_BACK = "transferred_back", "组织关系转回"
 
 
 class StatusChange(models.Model):

@@ -229,9 +229,15 @@ def member_convert_to_full(*, actor: Any, member: Member, on: dt.date, reason: s
     return member
 
 
-def _require_probationary(member: Member) -> None:
+def _require_on_roll(member: Member) -> None:
+    if member.exit_kind == ExitKind.TRANSFERRED_OUT:
+        raise BusinessError("members.transferred_out", "该党员组织关系已转出本平台")
     if member.exit_kind:
         raise BusinessError("members.already_exited", "该党员已办理出党")
+
+
+def _require_probationary(member: Member) -> None:
+    _require_on_roll(member)
     if member.status != MemberStatus.PROBATIONARY:
         raise BusinessError("members.not_probationary", "只有预备党员可以办理")
 
@@ -335,8 +341,7 @@ def member_discipline_record(
     text is not logged)."""
     _require_sensitive(actor, member)
     member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
-    if member.exit_kind:
-        raise BusinessError("members.already_exited", "该党员已办理出党")
+    _require_on_roll(member)
     if member.status != MemberStatus.FULL:
         raise BusinessError(
             "members.discipline_probationary",
@@ -527,12 +532,15 @@ def member_exit(*, actor: Any, member: Member, kind: str, on: dt.date, reason: s
     Audit: members.member.exit.
     """
     _require_member(actor, member)
-    if member.exit_kind:
-        raise BusinessError("members.already_exited", "该党员已办理出党")
+    _require_on_roll(member)
     if kind not in ExitKind.values:
         raise BusinessError("members.bad_exit", "未知的出党方式")
     if kind == ExitKind.PROBATION_CANCELLED:
         raise BusinessError("members.use_cancellation", "取消预备党员资格请使用“取消预备党员资格”办理")
+    if kind == ExitKind.TRANSFERRED_OUT:
+        raise BusinessError(
+            "members.use_transfer", "组织关系转出请通过“组织关系转接”办理，回执登记后自动转出"
+        )
     if not reason.strip():
         raise BusinessError("members.reason_required", "请填写决定机关和文号等事由")
     member.exit_kind, member.exited_on = kind, on
@@ -587,6 +595,115 @@ def member_move_by_transfer(*, actor: Any, member: Member, org: Org, on: dt.date
     ``joined_on``) and ``dues_paid_until`` travel unchanged. Audit: members.member.move.
     """
     return _move(actor=actor, member=member, org=org, on=on, reason="组织关系转接", transfer=transfer_id)
+
+
+@transaction.atomic
+def member_transfer_out(
+    *, actor: Any, member: Member, on: dt.date, transfer_id: int, to_org_name: str
+) -> Member:
+    """Take the record off this platform's roll when a 组织关系转接 to the national system or outside the
+    platform is closed by its 回执 (DOMAIN.md §6: until received, the sending organisation stays responsible;
+    ``on`` is the report date written on the 回执).
+
+    Called only by ``transfers.services`` after the sending branch, the level above and the 回执 have each
+    been handled within their own scope. Not an exit (出党): ``exit_kind`` = ``transferred_out`` keeps the
+    record, its dated history and 党费交至 readable to those in scope, while every roll count, dues bill and
+    warning reads only ``Member.objects.active()``. A 流动党员 registration ends with it; a linked account
+    is deactivated (and reactivated if the member is transferred back). Audit: members.member.transfer_out.
+    """
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
+    _require_on_roll(member)
+    if on < member.joined_on:
+        raise BusinessError("members.bad_date", "转出日期不能早于入党日期")
+    deactivated = False
+    if member.user_id:
+        deactivated = bool(
+            type(member.user).objects.filter(pk=member.user_id, is_active=True).update(is_active=False)  # type: ignore[union-attr]
+        )
+    was_mobile = member.mobile
+    member.exit_kind, member.exited_on = ExitKind.TRANSFERRED_OUT, on
+    member.mobile, member.mobile_destination = False, ""
+    member.save(update_fields=["exit_kind", "exited_on", "mobile", "mobile_destination", "updated_at"])
+    if was_mobile:
+        _history(member, ChangeKind.MOBILE_ENDED, on, actor, "组织关系转出")
+    _history(
+        member,
+        ChangeKind.TRANSFERRED_OUT,
+        on,
+        actor,
+        f"组织关系转往{to_org_name}"[:500],
+        transfer=transfer_id,
+        account_deactivated=deactivated,
+    )
+    audit.record(
+        actor=actor,
+        action="members.member.transfer_out",
+        target=member,
+        org_path=member.org.path,
+        changes={"exit_kind": ExitKind.TRANSFERRED_OUT.value, "exited_on": str(on), "transfer": transfer_id},
+    )
+    return member
+
+
+@transaction.atomic
+def member_receive_by_transfer(
+    *, actor: Any, org: Org, data: dict[str, Any], on: dt.date, letter: str
+) -> tuple[Member, bool]:
+    """The record of a member received from outside the platform with a letter (DOMAIN.md §6): a new
+    record in ``org``, or, when the 公民身份号码 matches a record transferred out earlier (已转出), that same
+    record put back on the roll in ``org`` — history, 党费交至 and account kept, never a duplicate. The
+    letter's record fields (e.g. 转正日期 reached elsewhere, 工作岗位, contact details) update it. A number on
+    the roll, or of a record that left by an exit, is refused as a duplicate. Returns ``(member,
+    returned)``. Audit: members.member.create, or members.member.transfer_back.
+    """
+    _require_org(actor, "members.change", org)
+    number = idcard.normalize(str(data.get("id_number") or ""))
+    existing = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .filter(id_number_index=id_index(number), exit_kind=ExitKind.TRANSFERRED_OUT)
+        .first()
+        if number
+        else None
+    )
+    if existing is None:
+        return member_create(actor=actor, org=org, data=data), False
+    _check_branch(org)
+    given = {k: v for k, v in data.items() if k in RECORD_FIELDS and v not in (None, "")}
+    merged = {k: getattr(existing, k) for k in RECORD_FIELDS} | given
+    prepared, problems = prepare(merged)
+    if problems:
+        raise BusinessError("members.invalid", "；".join(msg for _, msg in problems), details=problems)
+    if on < (existing.exited_on or on):
+        raise BusinessError("members.bad_date", "转回报到日期不能早于转出日期")
+    # Which fields the letter corrected, not their values (contact details are encrypted at rest).
+    corrected = sorted(audit.diff(existing, {k: prepared[k] for k in given if k != "id_number"}))
+    for key in given:
+        if key != "id_number":
+            setattr(existing, key, prepared[key])
+    existing.phone_index = phone_index(existing.phone)
+    if existing.full_on:
+        existing.status = MemberStatus.FULL
+    old = existing.org
+    existing.org, existing.group = org, None
+    existing.exit_kind, existing.exited_on = "", None
+    existing.save()
+    out = existing.history.filter(kind=ChangeKind.TRANSFERRED_OUT).order_by("-effective_on", "-id").first()
+    if existing.user_id and out is not None and out.detail.get("account_deactivated"):
+        type(existing.user).objects.filter(pk=existing.user_id).update(is_active=True)  # type: ignore[union-attr]
+    _history(existing, ChangeKind.TRANSFERRED_BACK, on, actor, f"持介绍信{letter}转回"[:500], to=org.pk)
+    audit.record(
+        actor=actor,
+        action="members.member.transfer_back",
+        target=existing,
+        org_path=org.path,
+        changes={
+            "org": [old.label, org.label],
+            "exit_kind": [ExitKind.TRANSFERRED_OUT.value, ""],
+            "corrected": corrected,
+        },
+    )
+    return existing, True
 
 
 @transaction.atomic

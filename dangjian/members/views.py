@@ -17,7 +17,7 @@ from dangjian.access import scope
 from dangjian.access.views import ScopedListView, ScopedViewMixin
 from dangjian.core.errors import BusinessError
 from dangjian.members import rules, selectors, services
-from dangjian.members.filters import MemberFilter
+from dangjian.members.filters import MemberFilter, wants_off_roll
 from dangjian.members.forms import MemberCreateForm, MemberForm, StatusForm
 from dangjian.members.models import Member
 from dangjian.orgs import selectors as org_selectors
@@ -86,7 +86,7 @@ class MemberListView(ScopedListView):
 
     def get_queryset(self) -> QuerySet[Member]:
         qs = super().get_queryset()
-        if self.request.GET.get("include_exited") != "1":
+        if not wants_off_roll(self.request.GET):
             qs = qs.active()
         self.filterset = MemberFilter(self.request.GET or None, queryset=qs)
         return self.filterset.qs.order_by("org__path", "name", "id")

@@ -22,7 +22,7 @@ from dangjian.core.models import Job
 from dangjian.core.ratelimit import ratelimit
 from dangjian.members import excel as member_excel
 from dangjian.members import imports
-from dangjian.members.filters import MemberFilter
+from dangjian.members.filters import MemberFilter, wants_off_roll
 from dangjian.members.models import Member, MemberQuerySet
 from dangjian.orgs import selectors as org_selectors
 from dangjian.orgs.rules import BRANCH_KINDS
@@ -154,7 +154,7 @@ class MemberExportView(ScopedViewMixin, View):
     @method_decorator(ratelimit("export", methods=("GET",)))
     def get(self, request: HttpRequest) -> HttpResponse:
         qs = cast(MemberQuerySet, self.get_queryset())
-        if request.GET.get("include_exited") != "1":
+        if not wants_off_roll(request.GET):
             qs = qs.active()
         params = request.GET.copy()
         params.pop("full", None)

@@ -4,6 +4,11 @@ receiver) and 回执 (back to the sender), cut apart along dashed lines (DOMAIN.
 Every part carries the letter's number; the 存根 and the 介绍信 carry name, sex, age, 民族, 正式/预备
 (with the probation start for a 预备党员), 公民身份号码, from and to organisations, 党费交至 (年 月), the
 validity in days and the date. Drawn with reportlab and the embedded Noto CJK subset of ``dangjian.core.pdf``.
+
+The 流动党员活动证 (教管条例 第三十二条; DOMAIN.md §2, glossary ``MobileRegistration``) is drawn the same way:
+证号, the member (name, sex, birth month, 民族, 正式/预备, 入党日期), the 流出党组织, 外出地点, 流入地党组织,
+外出原因, 外出期限, 联系方式, 发证日期 with the validity, and 党费交至 (a 流动党员 with the card may pay
+where they are, DOMAIN.md §4).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from xml.sax.saxutils import escape
 from dangjian.core import pdf
 from dangjian.members.choices import MemberStatus
 from dangjian.transfers import rules
-from dangjian.transfers.models import Transfer
+from dangjian.transfers.models import MobileRegistration, Transfer
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,3 +164,130 @@ def _build(c: LetterContent, story: list[Any]) -> bytes:
     )
     doc.build(story)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------
+# 流动党员活动证
+
+
+@dataclasses.dataclass(frozen=True)
+class CertificateContent:
+    number: str
+    issuer: str
+    rows: tuple[tuple[str, str], ...]
+    issued_on: str
+    ended: str
+
+
+def certificate_content(registration: MobileRegistration) -> CertificateContent:
+    """The values printed on the 活动证 (no identity number, address or phone of the record: the card
+    travels with the member; the contact is what was registered for the time away)."""
+    r, member = registration, registration.member
+    paid = member.dues_paid_until
+    rows = (
+        ("证　　号", r.certificate_number),
+        ("姓　　名", member.name),
+        ("性　　别", member.get_gender_display()),
+        ("出生年月", f"{member.birth_date.year}年{member.birth_date.month}月"),
+        ("民　　族", member.ethnicity),
+        ("党员类别", member.get_status_display()),
+        ("入党日期", _ymd(member.joined_on)),
+        ("流出党组织", r.org.name),
+        ("外出地点", r.destination),
+        ("流入地党组织", r.destination_org or "（尚未确定，到达后就近参加组织生活）"),
+        ("外出原因", r.get_reason_display()),
+        ("外出期限", f"{_ymd(r.started_on)}至{_ymd(r.expected_until)}"),
+        ("联系方式", r.contact or "—"),
+        ("党费交至", f"{paid.year}年{paid.month}月" if paid else "（未登记）"),
+        ("发证日期", _ymd(r.certificate_issued_on)),
+        ("有效期至", _ymd(r.certificate_valid_until)),
+    )
+    ended = f"已于{_ymd(r.ended_on)}收回（{r.end_note}）" if r.ended_on else ""
+    return CertificateContent(
+        number=r.certificate_number,
+        issuer=r.org.name,
+        rows=rows,
+        issued_on=_ymd(r.certificate_issued_on),
+        ended=ended.replace("（）", ""),
+    )
+
+
+def certificate_pdf(registration: MobileRegistration) -> bytes:
+    """The 流动党员活动证 on one A4 page; ``BusinessError("core.font_missing")`` without the CJK fonts."""
+    content = certificate_content(registration)
+    seen: list[str] = []
+    _certificate_story(content, "Helvetica", "Helvetica", seen)
+    text = "".join(seen)
+    with (
+        pdf.registered_font(text, pdf.font_source((pdf.SERIF, pdf.SANS))) as body,
+        pdf.registered_font(text, pdf.font_source((pdf.SANS, pdf.SERIF))) as heading,
+    ):
+        story = _certificate_story(content, body, heading, [])
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.units import mm
+        from reportlab.platypus import SimpleDocTemplate
+
+        out = io.BytesIO()
+        doc = SimpleDocTemplate(
+            out,
+            pagesize=A4,
+            topMargin=22 * mm,
+            bottomMargin=18 * mm,
+            leftMargin=24 * mm,
+            rightMargin=22 * mm,
+            title=f"流动党员活动证 {content.number}",
+            author=content.issuer,
+            subject=dict(content.rows)["姓　　名"],
+            pageCompression=1,
+        )
+        doc.build(story)
+        return out.getvalue()
+
+
+def _certificate_story(c: CertificateContent, body: str, heading: str, seen: list[str]) -> list[Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    def style(name: str, font: str, size: float, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.6, wordWrap="CJK", **kw)
+
+    def p(text: str, st: ParagraphStyle) -> Any:
+        seen.append(text)
+        return Paragraph(escape(text), st)
+
+    title = style("title", heading, 18, alignment=TA_CENTER, spaceAfter=3 * mm)
+    number = style("number", body, 11, alignment=TA_RIGHT)
+    label = style("label", heading, 11)
+    value = style("value", body, 12)
+    para = style("para", body, 11, firstLineIndent=22)
+    right = style("right", body, 12, alignment=TA_RIGHT)
+    rows = [[p(k, label), p(v, value)] for k, v in c.rows]
+    table = Table(rows, colWidths=[34 * mm, 126 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f3f3")),
+            ]
+        )
+    )
+    story: list[Any] = [
+        p("中国共产党流动党员活动证", title),
+        p(f"第 {c.number} 号", number),
+        Spacer(1, 2 * mm),
+        table,
+        Spacer(1, 4 * mm),
+        p(
+            "持证党员外出期间，组织关系仍隶属流出党组织，可凭本证在流入地参加党的组织生活、"
+            "接受教育管理，并可在流入地交纳党费。外出结束或组织关系转接后，本证由流出党组织收回。",
+            para,
+        ),
+    ]
+    if c.ended:
+        story.append(p(c.ended, para))
+    story += [Spacer(1, 8 * mm), p(f"{c.issuer}（盖章）", right), p(c.issued_on, right)]
+    return story

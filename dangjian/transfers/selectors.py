@@ -94,6 +94,15 @@ def mobile_list(*, user: Any, active_only: bool = False) -> QuerySet[MobileRegis
     return qs.filter(ended_on__isnull=True) if active_only else qs
 
 
+def mobile_visible(*, user: Any) -> QuerySet[MobileRegistration]:
+    """A 流动党员 registration and its 活动证: in scope through a grant, or the member's own (the 三员 and the
+    signed-out see none)."""
+    base = MobileRegistration.objects.select_related("member", "org")
+    if scope.is_admin(user) or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return base.none()
+    return scope.restrict(base, user, "transfers.view") | base.filter(member__user=user)
+
+
 def lost_contact_list(*, user: Any) -> QuerySet[Member]:
     """失联党员 in the user's scope (members still on the roll), oldest contact first."""
     qs = scope.restrict(Member.objects.select_related("org"), user, "transfers.view")

@@ -102,6 +102,8 @@ def _snapshot(transfer: Transfer, member: Member) -> None:
 
 
 def _check_member_may_transfer(member: Member) -> None:
+    if member.is_transferred_out:
+        raise BusinessError("transfers.member_transferred_out", "该党员组织关系已转出本平台")
     if member.exit_kind:
         raise BusinessError("transfers.member_exited", "该党员已出党，不能转接组织关系")
     if member.standing == Standing.SUSPENDED:
@@ -395,7 +397,11 @@ def transfer_receipt(
     moves to that branch, keeping 正式/预备 with the probation clock and 党费交至. For a letter to the
     national system or outside, the sender records the 回执 it received with the report date written on it.
     For a member received from outside, the receiving branch records that it sent the 回执 back.
-    Audit: transfers.transfer.receipt (and members.member.move within the platform).
+    To the national system or outside, the closed transfer takes the member off this platform's roll
+    (``members.services.member_transfer_out``, 已转出, effective the report date; not an exit) and ends an
+    open 流动党员 registration.
+    Audit: transfers.transfer.receipt (and members.member.move within the platform, or
+    members.member.transfer_out).
     """
     transfer = _lock(transfer)
     day = _today(today)
@@ -425,8 +431,24 @@ def transfer_receipt(
         member_services.member_move_by_transfer(
             actor=actor, member=transfer.member, org=transfer.to_org, on=on, transfer_id=transfer.pk
         )
+    elif transfer.kind in OUTGOING_KINDS:
+        assert transfer.reported_on is not None
+        _end_mobile_registrations(transfer.member, transfer.reported_on, "组织关系已转出")
+        member_services.member_transfer_out(
+            actor=actor,
+            member=transfer.member,
+            on=transfer.reported_on,
+            transfer_id=transfer.pk,
+            to_org_name=transfer.to_org_name,
+        )
     _record(actor, "receipt", transfer, receipt_returned_on=str(on))
     return transfer
+
+
+def _end_mobile_registrations(member: Member, on: dt.date, note: str) -> None:
+    """Withdraw the 活动证 of a member whose 组织关系 leaves the platform (the flag on the record is cleared
+    by the members service)."""
+    MobileRegistration.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on, end_note=note)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -466,10 +488,12 @@ def incoming_record(
     today: dt.date | None = None,
 ) -> Transfer:
     """Record a member received from outside the platform, from the letter they bring when reporting: the
-    member's record is created in the receiving branch (``members.services.member_create``), 党费交至 set as
-    the letter states, and the 回执 is due back to the sender within 1 month. A 预备党员 keeps the probation
-    clock from the original 支部大会 resolution (``joined_on``). An expired letter is refused.
-    Audit: transfers.transfer.incoming (and members.member.create).
+    member's record is created in the receiving branch, or a record transferred out earlier with the same
+    公民身份号码 is put back on the roll there (``members.services.member_receive_by_transfer``),
+    党费交至 set as the letter states, and the 回执 is due back to the sender within 1 month. A 预备党员
+    keeps the probation clock from the original 支部大会 resolution (``joined_on``). An expired letter is
+    refused.
+    Audit: transfers.transfer.incoming (and members.member.create or members.member.transfer_back).
     """
     _require(actor, "transfers.manage", to_org)
     day = _today(today)
@@ -497,7 +521,9 @@ def incoming_record(
     ).exists():
         raise BusinessError("transfers.duplicate_letter", "该介绍信已登记过")
     data = {k: v for k, v in member_data.items() if k in INCOMING_MEMBER_FIELDS}
-    member = member_services.member_create(actor=actor, org=to_org, data=data)
+    member, returned = member_services.member_receive_by_transfer(
+        actor=actor, org=to_org, data=data, on=reported_on, letter=letter_number
+    )
     member_services.member_set_dues_paid_until(
         actor=actor, member=member, paid_until=dues_paid_until, reason=f"介绍信{letter_number}"
     )
@@ -524,7 +550,14 @@ def incoming_record(
     )
     _snapshot(transfer, member)
     transfer.save()
-    _record(actor, "incoming", transfer, from_org=transfer.from_org_name, letter_number=letter_number)
+    _record(
+        actor,
+        "incoming",
+        transfer,
+        from_org=transfer.from_org_name,
+        letter_number=letter_number,
+        returned=returned,
+    )
     return transfer
 
 
@@ -563,6 +596,8 @@ def mobile_register(
     """
     _require(actor, "transfers.manage", member.org, "无权登记该党员为流动党员")
     day = _today(today)
+    if member.is_transferred_out:
+        raise BusinessError("transfers.member_transferred_out", "该党员组织关系已转出本平台")
     if member.exit_kind:
         raise BusinessError("transfers.member_exited", "该党员已出党")
     if reason not in MobileReason.values:

@@ -15,6 +15,9 @@ urlpatterns = [
     path("mobile/", views.MobileListView.as_view(), name="mobile_list"),
     path("mobile/new/", views.MobileCreateView.as_view(), name="mobile_create"),
     path("mobile/<int:pk>/", views.MobileDetailView.as_view(), name="mobile_detail"),
+    path(
+        "mobile/<int:pk>/certificate.pdf", views.MobileCertificatePdfView.as_view(), name="mobile_certificate"
+    ),
     path("mobile/<int:pk>/end/", views.MobileEndView.as_view(), name="mobile_end"),
     path("lost-contact/", views.LostContactListView.as_view(), name="lost_contact_list"),
 ]

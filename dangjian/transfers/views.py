@@ -493,19 +493,60 @@ class MobileCreateView(ScopedViewMixin, View):
         return render(request, "transfers/mobile_form.html", {"form": form})
 
 
-class MobileDetailView(ScopedViewMixin, View):
+class MobileVisibleMixin(ScopedViewMixin):
+    """A 流动党员 registration: the branches in scope, or the member's own (404 otherwise); the 三员 are
+    refused."""
+
     model = MobileRegistration
     permission = "transfers.view"
+    require_grant = False
 
-    def base_queryset(self) -> QuerySet[Any]:
-        return MobileRegistration.objects.select_related("member", "org")
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.mobile_visible(user=self.request.user)
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _no_admins(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def certificate_response(request: HttpRequest, r: MobileRegistration) -> HttpResponse:
+    """The 流动党员活动证 as PDF (page and API). Audit: transfers.mobile.certificate."""
+    content = documents.certificate_pdf(r)  # BusinessError core.font_missing without the CJK fonts
+    with transaction.atomic():
+        audit.record(
+            actor=request.user,
+            action="transfers.mobile.certificate",
+            target=r,
+            org_path=r.org.path,
+            changes={"certificate_number": r.certificate_number},
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"流动党员活动证_{r.certificate_number}_{r.member.name}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class MobileCertificatePdfView(MobileVisibleMixin, View):
+    """流动党员活动证 (PDF) for the member and the branches in scope."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        r = self.get_scoped_object(pk)
+        try:
+            return certificate_response(request, r)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("transfers:mobile_detail", args=[r.pk]))
+
+
+class MobileDetailView(MobileVisibleMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         r = self.get_scoped_object(pk)
         context = {
             "r": r,
             "end_form": MobileEndForm(initial={"on": dt.date.today()}),
             "can_manage": scope.org_in_scope(request.user, "transfers.manage", r.org),
+            "can_list": scope.has_permission(request.user, "transfers.view"),
             "should_transfer": r.is_active and rules.should_transfer(r.started_on, dt.date.today()),
         }
         return render(request, "transfers/mobile_detail.html", context)

@@ -100,3 +100,58 @@ def test_a_transfer_goes_out_is_approved_accepted_reported_and_closed_by_its_rec
     assert target.name in page.inner_text("#my-org")
     assert "已办结" in page.inner_text("#my-transfers")
     page.screenshot(path=str(SHOTS / "transfers-member-done.png"), full_page=True)
+
+
+def test_a_mobile_member_downloads_the_certificate_then_leaves_the_platform_by_letter(
+    demo, page, live_server
+):
+    """dangyuan1, registered as a 流动党员, downloads the 活动证 PDF on the phone; later a paper letter to an
+    organisation outside the platform is issued and zhibu1 records its 回执: dangyuan1 leaves the roll
+    (已转出) and stays readable under the 已转出 filter."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from dangjian.transfers import services
+
+    me, _ = demo
+    SHOTS.mkdir(exist_ok=True)
+    users = get_user_model().objects
+    zhibu1, erji1 = users.get(username="zhibu1"), users.get(username="erji1")
+    today = dt.date.today()
+    services.mobile_register(
+        actor=zhibu1,
+        member=me,
+        destination="广东省深圳市",
+        reason="work",
+        started_on=today,
+        expected_until=today + dt.timedelta(days=120),
+    )
+
+    login(page, live_server, "dangyuan1", PASSWORD)
+    page.goto(f"{live_server.url}/transfers/mine/")
+    with page.expect_download() as download:
+        page.click("#my-certificate-pdf")
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.goto(f"{live_server.url}/transfers/mine/")
+    page.click("#my-record a")  # the 活动证 page
+    page.wait_for_selector("#certificate-pdf")
+    page.screenshot(path=str(SHOTS / "transfers-mobile-certificate.png"), full_page=True)
+
+    t = services.transfer_request(
+        actor=zhibu1, member=me, kind="outside", reason="job", to_org_name="中共某市某区委组织部"
+    )
+    t = services.transfer_issue(actor=erji1, transfer=t)
+    _as(page, live_server, "zhibu1")
+    page.goto(f"{live_server.url}/transfers/{t.pk}/")
+    page.fill("#id_reported_on", today.isoformat())
+    page.click("#action-receipt button[type=submit]")
+    page.wait_for_selector("text=已办理")
+    me.refresh_from_db()
+    assert me.exit_kind == "transferred_out" and not me.mobile
+    page.goto(f"{live_server.url}/members/?q={me.name}")
+    assert me.name not in page.inner_text("#member-table")
+    page.check("input[name=transferred_out]")
+    page.click("#member-filter button[type=submit]")
+    assert "已转出" in page.inner_text("#member-table") and me.name in page.inner_text("#member-table")
+    page.screenshot(path=str(SHOTS / "members-transferred-out.png"), full_page=True)

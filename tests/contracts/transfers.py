@@ -3,7 +3,8 @@
 The objects: 党员甲 (member_user, 第一党支部 branch_a) transferring within the enterprise to
 第三党支部 (branch_c, under 二公司党委, outside the officer's subtree), the letter issued by 一公司党委
 (the officer); and 党员甲 registered as a 流动党员 by branch_a. The sending side (secretary_a, officer) and
-党员甲 himself see the transfer; secretary_b (branch_b) and the outsider get 404; the 三员 are refused.
+党员甲 himself see the transfer, the registration and its 活动证 (PDF); secretary_b (branch_b) and the
+outsider get 404; the 三员 are refused.
 Only the officer (the level above the sending branch) may reissue the letter; nobody here may accept it
 (二公司党委 would).
 """
@@ -69,7 +70,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "transfers:transfer_action": html(SEES, ok=405, others=404, **ADMIN_403),
     "transfers:mobile_list": html(ORG_WORKERS),
     "transfers:mobile_create": html(ORG_WORKERS),
-    "transfers:mobile_detail": html(A, secretary_b=404),
+    "transfers:mobile_detail": VISIBLE,  # the branches in scope and the member (their 活动证)
+    "transfers:mobile_certificate": VISIBLE,  # the 活动证 PDF, an audited download
     "transfers:mobile_end": html(ORG_WORKERS, ok=405),
     "transfers:lost_contact_list": html(ORG_WORKERS),
     "transfer-list": api(NOT_ADMINS),  # one's own without a grant
@@ -87,6 +89,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "transfer-mobile-list": api(ORG_WORKERS),
     "transfer-mobile-detail": api(A, secretary_b=404),
     "transfer-mobile-end": api(ORG_WORKERS, ok=405),
+    "transfer-mobile-certificate": VISIBLE_API,
 }
 assert all(set(v) == {"anonymous", *SIGNED_IN} for v in EXPECTED.values())
 
@@ -96,6 +99,7 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "transfers:transfer_action": lambda w: {"pk": _transfer(w).pk, "action": "reissue"},
     "transfers:mobile_detail": _pk(_mobile),
     "transfers:mobile_end": _pk(_mobile),
+    "transfers:mobile_certificate": _pk(_mobile),
     "transfer-detail": _pk(_transfer),
     "transfer-branch-approve": _pk(_transfer),
     "transfer-reject": _pk(_transfer),
@@ -107,6 +111,7 @@ KWARGS: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "transfer-receipt": _pk(_transfer),
     "transfer-mobile-detail": _pk(_mobile),
     "transfer-mobile-end": _pk(_mobile),
+    "transfer-mobile-certificate": _pk(_mobile),
 }
 
 

@@ -4,7 +4,14 @@ from typing import Any
 
 from rest_framework import serializers
 
-from dangjian.members.choices import ETHNICITY_CHOICES, Category, Education, ExitKind, Gender
+from dangjian.members.choices import (
+    ETHNICITY_CHOICES,
+    EXIT_CHOICES,
+    Category,
+    Education,
+    ExitKind,
+    Gender,
+)
 from dangjian.members.models import Member, StatusChange
 
 
@@ -140,9 +147,7 @@ class StatusActionSerializer(serializers.Serializer[Any]):
     destination = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="外出流向（登记流动党员时）"
     )
-    exit_kind = serializers.ChoiceField(
-        choices=ExitKind.choices, required=False, help_text="出党方式（出党时）"
-    )
+    exit_kind = serializers.ChoiceField(choices=EXIT_CHOICES, required=False, help_text="出党方式（出党时）")
     org = serializers.IntegerField(required=False, help_text="转入的党支部（调整支部时）")
 
 

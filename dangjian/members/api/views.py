@@ -23,7 +23,7 @@ from dangjian.members.api.serializers import (
     StatusActionSerializer,
     StatusChangeSerializer,
 )
-from dangjian.members.filters import MemberFilter
+from dangjian.members.filters import MemberFilter, wants_off_roll
 from dangjian.members.models import Member, StatusChange
 from dangjian.orgs.models import Org
 
@@ -54,7 +54,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def get_queryset(self) -> Any:
         qs = super().get_queryset()
-        if self.action == "list" and self.request.query_params.get("include_exited") not in ("1", "true"):
+        if self.action == "list" and not wants_off_roll(self.request.query_params):
             qs = qs.filter(exit_kind="")
         return qs
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
@@ -206,6 +207,16 @@ class MobileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         )
         registration = services.mobile_register(actor=request.user, member=member, **d)
         return Response(MobileSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], permission_classes=[_SignedInNotAdmin])
+    def certificate(self, request: Request, pk: str) -> HttpResponse:
+        """流动党员活动证 (PDF): the member's own, or a registration of a branch in scope (404 otherwise).
+        Audited as on the page (transfers.mobile.certificate)."""
+        from dangjian.transfers.views import certificate_response
+
+        registration = get_object_or_404(selectors.mobile_visible(user=request.user), pk=pk)
+        return certificate_response(request._request, registration)
 
     @extend_schema(request=MobileEndSerializer, responses=MobileSerializer)
     @action(detail=True, methods=["post"])
