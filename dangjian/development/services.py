@@ -45,7 +45,7 @@ from dangjian.meetings.models import Meeting
 from dangjian.members import rules as member_rules
 from dangjian.members import selectors as member_selectors
 from dangjian.members import services as member_services
-from dangjian.members.choices import MemberStatus, Standing
+from dangjian.members.choices import ExitKind, MemberStatus, Standing
 from dangjian.members.models import Member
 from dangjian.orgs.models import Org
 from dangjian.orgs.rules import BRANCH_KINDS
@@ -321,7 +321,8 @@ def development_create(
         raise BusinessError("development.bad_id", str(exc)) from None
     _refuse(rules.check_application(birth_date=info.birth_date, applied_on=applied_on, today=today))
     index = member_services.id_index(info.number)
-    if Member.objects.filter(id_number_index=index, exit_kind="").exists():
+    # Still a party member: on the roll here, or transferred out to another organisation (已转出).
+    if Member.objects.filter(id_number_index=index, exit_kind__in=("", ExitKind.TRANSFERRED_OUT)).exists():
         raise BusinessError("development.already_member", "该公民身份号码已在党员档案中，不能重复申请入党")
     if Development.objects.filter(id_number_index=index, status=Status.OPEN).exists():
         raise BusinessError("development.duplicate", "此人已有进行中的发展党员流程")

@@ -304,6 +304,26 @@ def test_under_age_and_duplicate_applications_are_refused(
     assert snapshot() == before
 
 
+def test_a_member_transferred_out_cannot_apply_again(world: Any, snapshot: Any) -> None:
+    """已转出 is not 出党: the person is still a party member (in another organisation)."""
+    from dangjian.members import services as member_services
+
+    member_services.member_transfer_out(
+        actor=None, member=world.member_b, on=D(2024, 1, 1), transfer_id=1, to_org_name="外单位党支部"
+    )
+    before = snapshot()
+    refused(
+        "development.already_member",
+        services.development_create,
+        actor=world.secretary_b,
+        org=world.branch_b,
+        name=world.member_b.name,
+        id_number=world.member_b.id_number,
+        applied_on=D(2024, 3, 1),
+    )
+    assert snapshot() == before
+
+
 def test_extension_then_on_time(world: Any, people: Any) -> None:
     """A 预备党员 whose probation is extended by 6 months: ㉒ ㉓ again after the new end, 转正日期 the new
     end;
