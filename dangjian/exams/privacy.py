@@ -78,6 +78,8 @@ INVENTORY: dict[str, dict[str, str]] = {
         "pending_grading": _I,
         "leave_count": _PE,
         "row_mac": _I,
+        "save_tokens": _I,  # the save rate limit's bucket
+        "save_tokens_at": _I,
     },
     "exams.answer": {
         "id": _I,

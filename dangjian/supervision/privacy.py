@@ -85,6 +85,7 @@ INVENTORY: dict[str, dict[str, str]] = {
         "description": _PE,
         "source_kind": _I,
         "source_ref": _I,
+        "source_id": _I,  # the letter's or case's UUID (names nobody)
         "warning": _I,
         "org": _I,
         "responsible": _PE,
