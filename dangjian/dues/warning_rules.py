@@ -3,7 +3,7 @@
 Each rule reads members in one set-based query over ``ctx.org_ids`` and yields a Finding per cause. The months
 unpaid are counted from ``Member.dues_paid_until`` (or, never paid, from the month of joining, 预备党员 paying
 from the 支部大会 resolution): completed months after the month paid up to. Members in normal standing without
-a confirmed dues amount cannot be judged and are reported as missing.
+a confirmed dues amount cannot be judged and are reported as missing, once per branch.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from dangjian.dues.models import DuesFixing, FixingStatus
 from dangjian.members.choices import Standing
 from dangjian.members.models import Member
 from dangjian.supervision.registry import Context, Finding, rule
+
+NAMES_SHOWN = 5
 
 
 def _members(ctx: Context) -> QuerySet[Member]:
@@ -74,17 +76,22 @@ def dues_arrears(ctx: Context) -> Iterable[Finding]:
             severity="serious" if n >= serious else "warning",
             link=f"/dues/members/{pk}/",
         )
+    # Members who cannot be judged: one finding per branch (a branch that has not fixed its members' dues yet
+    # is one thing to set up, not fifty warnings), naming the first few.
     fixed = DuesFixing.objects.filter(member_id=OuterRef("pk"), status=FixingStatus.CONFIRMED)
-    for pk, name, org_id in (
-        _members(ctx).filter(~Exists(fixed)).values_list("id", "name", "org_id").order_by("org_id", "id")
+    unfixed: dict[int, list[str]] = {}
+    for name, org_id in (
+        _members(ctx).filter(~Exists(fixed)).values_list("name", "org_id").order_by("org_id", "id")
     ):
+        unfixed.setdefault(org_id, []).append(name)
+    for org_id, names in unfixed.items():
+        shown = "、".join(names[:NAMES_SHOWN]) + ("等" if len(names) > NAMES_SHOWN else "")
         yield Finding(
             org_id=org_id,
-            key=f"member:{pk}:no_base",
-            member_id=pk,
-            message=f"{name} 尚未核定党费基数和每月应交金额，无法判断交纳情况",
+            key=f"org:{org_id}:no_base",
+            message=f"{len(names)} 名党员尚未核定党费基数和每月应交金额，无法判断交纳情况（{shown}）",
             missing=True,
-            link=f"/dues/members/{pk}/",
+            link=f"/dues/branches/{org_id}/",
         )
 
 

@@ -38,11 +38,14 @@ def test_arrears_warn_at_three_months_and_are_serious_at_six(world: SimpleNamesp
 def test_members_without_a_fixed_base_are_reported_missing_not_counted(world: SimpleNamespace) -> None:
     fix(world, world.member)
     paid_until(world.member, dt.date(2026, 10, 1))
-    missing = [f for f in run("dues.arrears", org_ids=frozenset({world.branch_a.pk})) if f.missing]
-    assert {f.member_id for f in missing} == set(
-        Member.objects.filter(org=world.branch_a).exclude(pk=world.member.pk).values_list("pk", flat=True)
-    )
-    assert all(f.severity is None and "尚未核定" in f.message for f in missing)
+    (missing,) = [f for f in run("dues.arrears", org_ids=frozenset({world.branch_a.pk})) if f.missing]
+    unfixed = list(Member.objects.filter(org=world.branch_a).exclude(pk=world.member.pk).order_by("id"))
+    assert (missing.org_id, missing.member_id, missing.severity) == (world.branch_a.pk, None, None)
+    assert missing.message.startswith(f"{len(unfixed)} 名党员尚未核定党费基数")
+    assert all(m.name in missing.message for m in unfixed) and world.member.name not in missing.message
+    # One finding per branch, however many members: the names are cut after five.
+    others = [f for f in run("dues.arrears") if f.missing]
+    assert len(others) == len({f.org_id for f in others})
 
 
 def test_six_months_unpaid_raises_the_lapse_case_and_never_removes_anyone(world: SimpleNamespace) -> None:
