@@ -93,79 +93,54 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             status.HTTP_201_CREATED,
         )
 
+    def _take(self, request: Request, serializer: type[Any], service: Any, *fields: str) -> Response:
+        """One step of the transfer: the object first (404 outside the transfer's sides, before any
+        validation), then the step's fields (only ``fields`` when given), then the service."""
+        t = self.get_object()
+        s = serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = {k: v for k, v in s.validated_data.items() if not fields or k in fields}
+        return self._done(_step(service, actor=request.user, transfer=t, **data))
+
     @extend_schema(request=NoteSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"], url_path="branch-approve")
     def branch_approve(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = NoteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._done(
-            _step(
-                services.transfer_branch_approve,
-                actor=request.user,
-                transfer=t,
-                **s.validated_data,
-            )
-        )
+        return self._take(request, NoteSerializer, services.transfer_branch_approve)
 
     @extend_schema(request=NoteSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = NoteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._done(_step(services.transfer_reject, actor=request.user, transfer=t, **s.validated_data))
+        return self._take(request, NoteSerializer, services.transfer_reject)
 
     @extend_schema(request=NoteSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = NoteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._done(_step(services.transfer_cancel, actor=request.user, transfer=t, **s.validated_data))
+        return self._take(request, NoteSerializer, services.transfer_cancel)
 
     @extend_schema(request=IssueSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = IssueSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._done(_step(services.transfer_issue, actor=request.user, transfer=t, **s.validated_data))
+        return self._take(request, IssueSerializer, services.transfer_issue)
 
     @extend_schema(request=IssueSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def reissue(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = IssueSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        days = s.validated_data["valid_days"]
-        return self._done(_step(services.transfer_reissue, actor=request.user, transfer=t, valid_days=days))
+        return self._take(request, IssueSerializer, services.transfer_reissue, "valid_days")
 
     @extend_schema(request=DateSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = DateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._done(_step(services.transfer_accept, actor=request.user, transfer=t, **s.validated_data))
+        return self._take(request, DateSerializer, services.transfer_accept)
 
     @extend_schema(request=DateSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = DateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._done(_step(services.transfer_report, actor=request.user, transfer=t, **s.validated_data))
+        return self._take(request, DateSerializer, services.transfer_report)
 
     @extend_schema(request=ReceiptSerializer, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def receipt(self, request: Request, pk: str) -> Response:
-        t = self.get_object()  # 404 outside the transfer\'s sides, before any validation
-        s = ReceiptSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._done(
-            _step(services.transfer_receipt, actor=request.user, transfer=t, **s.validated_data)
-        )
+        return self._take(request, ReceiptSerializer, services.transfer_receipt)
 
     @extend_schema(request=IncomingSerializer, responses=TransferSerializer)
     @action(detail=False, methods=["post"])
