@@ -347,7 +347,8 @@ def bank_import_start(
     result["job"] = job.pk
     from dangjian.exams.tasks import import_questions_task
 
-    import_questions_task(job.pk)
+    job_id = job.pk
+    transaction.on_commit(lambda: import_questions_task(job_id))  # the worker must find the job
     return result
 
 

@@ -314,10 +314,14 @@ def _xlsx(rows):
 ROWS = [["单选题", f"第 {n} 道导入的题目", "甲", "乙", "B"] for n in range(1, 251)]
 
 
-def test_page_commit_runs_as_a_job_with_a_progress_page(client, world, ex):
+def test_page_commit_runs_as_a_job_with_a_progress_page(
+    client, world, ex, django_capture_on_commit_callbacks
+):
     sign_in(client, world.officer)
     before = Question.objects.count()
-    r = client.post(f"/exams/banks/{ex.bank.pk}/import/", {"file": _xlsx(ROWS)})
+    with django_capture_on_commit_callbacks(execute=True) as queued:  # the job runs once its row commits
+        r = client.post(f"/exams/banks/{ex.bank.pk}/import/", {"file": _xlsx(ROWS)})
+    assert len(queued) == 1
     job = Job.objects.get(kind=services.IMPORT_JOB_KIND)
     assert r.status_code == 302 and r["Location"] == f"/exams/banks/import-jobs/{job.pk}/"
     assert job.status == "succeeded" and job.result["created"] == 250 and job.percent == 100
@@ -354,11 +358,12 @@ def test_dry_run_and_bad_rows_answer_at_once_and_queue_nothing(client, world, ex
     assert snapshot() == before
 
 
-def test_api_commit_answers_202_and_the_job_reports(client, world, ex):
+def test_api_commit_answers_202_and_the_job_reports(client, world, ex, django_capture_on_commit_callbacks):
     sign_in(client, world.officer)
-    r = client.post(
-        f"/api/v1/exams/banks/{ex.bank.pk}/import/", {"file": _xlsx(ROWS[:5]), "dry_run": "false"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(
+            f"/api/v1/exams/banks/{ex.bank.pk}/import/", {"file": _xlsx(ROWS[:5]), "dry_run": "false"}
+        )
     assert r.status_code == 202 and r.json()["job"]
     job = client.get(f"/api/v1/exams/import-jobs/{r.json()['job']}/").json()
     assert job["status"] == "succeeded" and job["result"]["created"] == 5 and job["percent"] == 100

@@ -33,14 +33,15 @@ GOOD = [
 ]  # fmt: skip
 
 
-def test_organiser_dry_runs_then_imports_a_bank(client, world, ex):
+def test_organiser_dry_runs_then_imports_a_bank(client, world, ex, django_capture_on_commit_callbacks):
     sign_in(client, world.officer)
     url = f"/exams/banks/{ex.bank.pk}/import/"
     before = Question.objects.count()
     r = client.post(url, {"file": _xlsx(GOOD), "dry_run": "on"})
     assert r.status_code == 200 and "检查通过" in r.content.decode()
     assert Question.objects.count() == before
-    r = client.post(url, {"file": _xlsx(GOOD)})
+    with django_capture_on_commit_callbacks(execute=True):  # the background job, once its row commits
+        r = client.post(url, {"file": _xlsx(GOOD)})
     assert r.status_code == 302
     assert Question.objects.count() == before + 3
     assert AuditEntry.objects.filter(action="exams.bank.import").count() == 1
