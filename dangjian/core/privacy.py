@@ -242,6 +242,10 @@ INVENTORY: dict[str, dict[str, str]] = {
         "created_at": _I,
         "updated_at": _I,
     },
+    "members.orgheadcount": {
+        "org": _I,
+        "on_roll": _P,  # an organisation's size, as on the organisation tree
+    },
     "members.statuschange": {
         "id": _I,
         "member": _I,

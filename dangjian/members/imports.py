@@ -250,6 +250,9 @@ def _write(
             if on_progress is not None:
                 units = done_before + (total_units - done_before) * written // max(len(members), 1)
                 on_progress(units, total_units, f"正在写入第 {written} / {len(members)} 名党员")
+        from dangjian.members import headcount
+
+        headcount.recount({m.org_id for m in members})
         audit.record(
             actor=actor,
             action=AUDIT_ACTION,

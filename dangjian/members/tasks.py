@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangjian.members import imports
 
@@ -11,3 +12,11 @@ from dangjian.members import imports
 def import_members_task(job_id: int) -> None:
     """Run a queued roster import (``imports.import_job_run``); progress and the report land on the Job."""
     imports.import_job_run(job_id=job_id)
+
+
+@db_periodic_task(crontab(minute="17"))  # type: ignore[untyped-decorator]
+def recount_headcounts() -> int:
+    """Hourly: recount every organisation's members on the roll, repairing any drift (returns the repairs)."""
+    from dangjian.members import headcount
+
+    return headcount.rebuild()

@@ -181,6 +181,9 @@ def org_merge(*, actor: Any, source: Org, target: Org, on: dt.date | None = None
     day = on or dt.date.today()
     member_ids = list(Member.objects.filter(org=source).values_list("pk", flat=True))
     Member.objects.filter(pk__in=member_ids).update(org=target)
+    from dangjian.members import headcount
+
+    headcount.recount({source.pk, target.pk})
     StatusChange.objects.bulk_create(
         StatusChange(
             member_id=pk,

@@ -200,6 +200,9 @@ def seed(
             if len(batch) >= BATCH:
                 flush()
         flush()
+        from dangjian.members import headcount
+
+        headcount.rebuild()
         for change in history:
             change.member_id = change.member.pk
         StatusChange.objects.bulk_create(history, batch_size=BATCH)
