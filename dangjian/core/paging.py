@@ -10,6 +10,9 @@ Such a list stays counted while people use it: the count's query is kept beside 
 (at most once a minute per list) that the list was read, and ``refresh_counts`` — a Huey task every minute —
 recounts each list read in the last ``KEEP_WARM`` seconds before its count expires. So only the first
 request for a large list after ten idle minutes runs the whole-tree ``COUNT`` (bench/RESULTS.md, issue 2).
+
+A view that knows the count without counting (the member roster sums ``members.OrgHeadcount``) sets it on
+the queryset as ``known_count`` before paginating; the paginator then neither counts nor caches.
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
 
     @cached_property
     def count(self) -> int:
+        known = getattr(self.object_list, "known_count", None)
+        if known is not None:  # a count the view took from kept totals (e.g. ``members.headcount``)
+            return int(known)
         query = getattr(self.object_list, "query", None)
         if query is None:
             return len(self.object_list)

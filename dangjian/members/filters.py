@@ -21,6 +21,24 @@ def wants_off_roll(params: Any) -> bool:
     return params.get("include_exited") in yes or params.get("transferred_out") in yes
 
 
+def roll_count(user: Any, params: Any) -> int | None:
+    """The length of the member list ``params`` asks for, from the kept per-organisation counts, when the
+    list is the roll of the user's scope (no filter, or only 党组织（含下级）); ``None`` otherwise."""
+    from dangjian.members import headcount
+
+    if wants_off_roll(params):
+        return None
+    used = {key for key in MemberFilter.base_filters if params.get(key) not in (None, "")}
+    if not used:
+        return headcount.on_roll_in_scope(user, "members.view")
+    if used == {"org"}:
+        value = str(params.get("org")).strip()
+        under = Org.objects.filter(pk=int(value)).only("path").first() if value.isdigit() else None
+        if under is not None:
+            return headcount.on_roll_in_scope(user, "members.view", under=under)
+    return None
+
+
 def member_search_q(value: str) -> Q:
     """Search by name (part), or by a full identity number or phone through their blind indexes."""
     cond = Q(name__contains=value)

@@ -17,7 +17,7 @@ from dangjian.access import scope
 from dangjian.access.views import ScopedListView, ScopedViewMixin
 from dangjian.core.errors import BusinessError
 from dangjian.members import rules, selectors, services
-from dangjian.members.filters import MemberFilter, wants_off_roll
+from dangjian.members.filters import MemberFilter, roll_count, wants_off_roll
 from dangjian.members.forms import MemberCreateForm, MemberForm, StatusForm
 from dangjian.members.models import Member
 from dangjian.orgs import selectors as org_selectors
@@ -90,6 +90,10 @@ class MemberListView(ScopedListView):
             qs = qs.active()
         self.filterset = MemberFilter(self.request.GET or None, queryset=qs)
         return self.filterset.qs.order_by("org__path", "name", "id")
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
+        queryset.known_count = roll_count(self.request.user, self.request.GET)  # type: ignore[attr-defined]
+        return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

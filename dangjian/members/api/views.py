@@ -23,7 +23,7 @@ from dangjian.members.api.serializers import (
     StatusActionSerializer,
     StatusChangeSerializer,
 )
-from dangjian.members.filters import MemberFilter, wants_off_roll
+from dangjian.members.filters import MemberFilter, roll_count, wants_off_roll
 from dangjian.members.models import Member, StatusChange
 from dangjian.orgs.models import Org
 
@@ -57,6 +57,11 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         if self.action == "list" and not wants_off_roll(self.request.query_params):
             qs = qs.filter(exit_kind="")
         return qs
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        if self.action == "list":
+            queryset.known_count = roll_count(self.request.user, self.request.query_params)
+        return super().paginate_queryset(queryset)
 
     def _writable(self, pk: Any) -> Member:
         return get_object_or_404(
