@@ -155,6 +155,16 @@ class RectificationSource:
     due_on: dt.date | None
     responsible: Any  # the assignee (a handler of the organisation), or None
     link: str
+    refused: str = ""  # why it cannot become a task (a case 不予受理 or 已销号), in Chinese; "" when it can
+
+
+def task_refusal(source: Any) -> str:
+    """Why a letter or case may not be turned into a supervised task, or "": a 随手拍 case that was declined
+    (不予受理) or is closed (已销号) has no problem left to rectify — reopen the matter with a new report. A
+    letter may become a task in any state: its answer to the writer does not settle what it revealed."""
+    if isinstance(source, SnapshotReport) and source.status in (CaseStatus.DECLINED, CaseStatus.CLOSED):
+        return f"该随手拍{source.get_status_display()}，不能转督办整改"
+    return ""
 
 
 def rectification_source(*, user: Any, source_type: str, source_id: Any) -> RectificationSource | None:
@@ -193,5 +203,6 @@ def rectification_source(*, user: Any, source_type: str, source_id: Any) -> Rect
             report.due_on,
             report.assignee,
             reverse("mailbox:snapshot_detail", args=[report.pk]),
+            refused=task_refusal(report),
         )
     return None

@@ -400,7 +400,11 @@ class SnapshotAdvanceView(HandlerView):
 def _task_context(user: Any, source_type: str, source: Letter | SnapshotReport) -> dict[str, Any]:
     """The task turned from ``source`` (shown with its state) and whether ``user`` may turn it into one."""
     task = supervision_selectors.task_of_source(source_type, source.pk)
-    may = (task is None or not task.is_open) and supervision_services.may_task_source(user, source.org)
+    may = (
+        (task is None or not task.is_open)
+        and not selectors.task_refusal(source)
+        and supervision_services.may_task_source(user, source.org)
+    )
     return {"task": task, "can_task": may}
 
 
@@ -442,6 +446,9 @@ class _SourceTaskView(HandlerView):
         found = selectors.rectification_source(user=request.user, source_type=self.source_type, source_id=pk)
         today = timezone.localdate()
         initial: dict[str, Any] = {"org": source.org.pk, "deadline": today + dt.timedelta(days=30)}
+        if found is not None and found.refused:
+            messages.error(request, found.refused)
+            return HttpResponseRedirect(self.back(source.pk))
         if found is not None:
             initial |= {"title": found.title[:150], "description": found.description[:4000]}
             if found.due_on is not None and found.due_on >= today:

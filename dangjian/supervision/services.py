@@ -730,6 +730,8 @@ def rectification_from_source(
     source = rectification_source(user=actor, source_type=source_type, source_id=key)
     if source is None:
         raise BusinessError("supervision.source_not_found", "来信或随手拍不存在，或您不是其办理人")
+    if source.refused:
+        raise BusinessError("supervision.source_closed", source.refused)
     if not org.path.startswith(source.org.path) or org.kind == "group":
         raise BusinessError("supervision.out_of_scope", "责任组织须为来信（随手拍）所涉组织或其下级党组织")
     if org.pk not in {o.pk for o in source_org_choices(actor, source.org)}:

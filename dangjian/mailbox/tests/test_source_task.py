@@ -305,3 +305,45 @@ def test_the_api_refuses_without_the_right_and_outside_the_scope(world: Any, sna
     assert late.status_code == 400 and late.json()["code"] == "supervision.past_deadline"
     assert snapshot() == before
     assert officer.get(f"/api/v1/mailbox/letters/{mine.pk}/").json()["task"] is None
+
+
+def test_a_declined_case_cannot_become_a_task_anywhere(world: Any, login: Any, snapshot: Any) -> None:
+    from dangjian.mailbox import services as mailbox_services
+    from dangjian.mailbox.models import CaseStatus
+
+    case, _ = report(world, org=world.committee)
+    mailbox_services.snapshot_advance(
+        actor=world.officer, report=case, to=CaseStatus.DECLINED, note="非本单位事项"
+    )
+    client = login(world.officer)
+    page = client.get(reverse("mailbox:snapshot_detail", args=[case.pk])).content.decode()
+    assert 'id="source-task-button"' not in page
+    before = snapshot()
+    with pytest.raises(BusinessError) as exc:
+        _create(world, case, "snapshot", org=world.committee)
+    assert (
+        exc.value.code == "supervision.source_closed"
+        and exc.value.message == "该随手拍不予受理，不能转督办整改"
+    )
+    posted = client.post(
+        reverse("mailbox:snapshot_task", args=[case.pk]),
+        {
+            "org": world.committee.pk,
+            "title": "疏通消防通道",
+            "description": "消防通道被堵塞",
+            "deadline": DEADLINE.isoformat(),
+            "evidence_required": "现场照片",
+        },
+    )
+    assert posted.status_code == 200 and "该随手拍不予受理，不能转督办整改" in posted.content.decode()
+    api = APIClient()
+    api.force_authenticate(world.officer)
+    refused = api.post(
+        f"/api/v1/mailbox/snapshots/{case.pk}/task/",
+        {"org": world.committee.pk, "deadline": DEADLINE.isoformat()},
+        format="json",
+    )
+    assert refused.status_code in (400, 409) and "不予受理" in refused.json()["detail"]
+    assert snapshot() == before
+    form = client.get(reverse("mailbox:snapshot_task", args=[case.pk]), follow=True)
+    assert "该随手拍不予受理，不能转督办整改" in form.content.decode()
