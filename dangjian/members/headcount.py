@@ -45,19 +45,21 @@ def recount(org_ids: Iterable[int]) -> None:
                 .order_by("org_id")
                 .values_list("org_id", "on_roll")
             )
-            counted = dict(
-                Member.objects.filter(org_id__in=chunk, exit_kind="")
-                .values("org_id")
-                .annotate(n=Count("id"))
-                .values_list("org_id", "n")
-            )
-            changed = [
-                OrgHeadcount(org_id=pk, on_roll=counted.get(pk, 0))
-                for pk in chunk
-                if pk in stored and stored[pk] != counted.get(pk, 0)
-            ]
+            changed = _corrections(chunk, stored, Member.objects.filter(org_id__in=chunk))
             if changed:
                 OrgHeadcount.objects.bulk_update(changed, ["on_roll"])
+
+
+def _corrections(org_ids: list[int], stored: dict[int, int], members: Any) -> list[OrgHeadcount]:
+    """The rows of ``org_ids`` whose stored count differs from the members on the roll counted now."""
+    counted = dict(
+        members.filter(exit_kind="").values("org_id").annotate(n=Count("id")).values_list("org_id", "n")
+    )
+    return [
+        OrgHeadcount(org_id=pk, on_roll=counted.get(pk, 0))
+        for pk in org_ids
+        if pk in stored and stored[pk] != counted.get(pk, 0)
+    ]
 
 
 def rebuild(*, progress: Any = None) -> int:
@@ -72,17 +74,7 @@ def rebuild(*, progress: Any = None) -> int:
         stored = dict(
             OrgHeadcount.objects.select_for_update().order_by("org_id").values_list("org_id", "on_roll")
         )
-        counted = dict(
-            Member.objects.filter(exit_kind="")
-            .values("org_id")
-            .annotate(n=Count("id"))
-            .values_list("org_id", "n")
-        )
-        fixes = [
-            OrgHeadcount(org_id=pk, on_roll=counted.get(pk, 0))
-            for pk in org_ids
-            if stored.get(pk, 0) != counted.get(pk, 0)
-        ]
+        fixes = _corrections(org_ids, stored, Member.objects.all())
         for start in range(0, len(fixes), _CHUNK):
             OrgHeadcount.objects.bulk_update(fixes[start : start + _CHUNK], ["on_roll"])
             if progress is not None:
