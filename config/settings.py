@@ -161,6 +161,9 @@ SESSION_COOKIE_AGE = 24 * 3600
 # A process keeps the security policy this many seconds (every request reads it); a change made by the
 # 安全管理员 reaches the other processes within it.
 SECURITY_POLICY_CACHE_SECONDS = int(os.environ.get("SECURITY_POLICY_CACHE_SECONDS", "5"))
+# 积分排行 (the boards, not a member's own points or rank) may be answered from a copy this many seconds old,
+# kept per process and in the cache (dangjian/points/selectors.py board_cached); 0 computes every board.
+POINTS_BOARD_CACHE_SECONDS = int(os.environ.get("POINTS_BOARD_CACHE_SECONDS", "15"))
 # Study time (DOMAIN.md §7 [C]): seconds between a study page's heartbeats, and seconds on an article that
 # count as reading it (阅读文章).
 STUDY_HEARTBEAT_INTERVAL = int(os.environ.get("STUDY_HEARTBEAT_INTERVAL", "15"))

@@ -16,6 +16,7 @@ from config.settings import DATABASES, HUEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
 SECURITY_POLICY_CACHE_SECONDS = 0  # every test sees the policy its own transaction wrote
 STUDY_CONTENT_CACHE_SECONDS = 0  # likewise the study content (dangjian/studytime/content.py)
+POINTS_BOARD_CACHE_SECONDS = 0  # and the points boards (dangjian/points/selectors.py)
 HUEY = {**HUEY, "immediate": True}
 DEMO_PASSWORD = "Dangjian@2026"  # noqa: S105 (demo data only)
 STORAGES = {

@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from dangjian.studytime.api.urls import heartbeat_urlpatterns
+
 urlpatterns = [
+    *heartbeat_urlpatterns,  # first: the busiest endpoint (dangjian/studytime/api/urls.py)
     path("", include("dangjian.core.urls")),
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),

@@ -81,8 +81,8 @@ def test_a_heartbeat_with_a_token_is_three_statements(world, client, settings):
                                        HTTP_AUTHORIZATION=f"Token {key}")  # fmt: skip
             assert response.status_code == 200
             counts.append(len(_statements(ctx)))
-        # (In a request of its own, PostgreSQL adds ``SET LOCAL synchronous_commit``; a test's transaction
-        # wraps the beat here, so it does not.)
+        # (In a request of its own on PostgreSQL, the locking read also sets ``synchronous_commit`` off for
+        # the transaction: no statement of its own.)
         assert counts[1:] == [3, 3], counts
     finally:
         policy.forget()

@@ -5,9 +5,14 @@ members and millions of entries (bench/study.py measures them)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Length, Substr
@@ -150,9 +155,14 @@ def _member_scope(user: Any, me: Member | None) -> Q | None:
     return q
 
 
-def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None) -> list[BoardRow]:
+def leaderboard(
+    *, user: Any, level: str, period: str, on: dt.date | None = None, cached: bool = False
+) -> list[BoardRow]:
     """The top members, branches or committees over the period, within the user's points.view scope
     (a member without a grant sees only themselves). Ties share a rank.
+
+    ``cached``: a board computed up to ``POINTS_BOARD_CACHE_SECONDS`` ago (default 15; 0 in tests) for the
+    same scope may be answered instead (``board_cached``); the viewer's own row is marked either way.
 
     Members: the first ``BOARD_LIMIT`` entries of an index range of ``PointTotal`` (one range per
     organisation in scope; none for a whole-tree scope), then their names (two queries plus the scope's).
@@ -162,8 +172,13 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
     on = on or timezone.localdate()
     if level not in rules.LEVELS or period not in rules.PERIODS:
         raise ValueError(f"{level}/{period}")
-    start = rules.period_range(period, on)[0]
+    if cached:
+        return board_cached(user=user, level=level, period=period, on=on)
     me = member_of(user)
+    return _board(user, level, period, rules.period_range(period, on)[0], me)
+
+
+def _board(user: Any, level: str, period: str, start: dt.date, me: Member | None) -> list[BoardRow]:
     if level == "member":
         members = PointTotal.objects.filter(period=period, start=start)
         where = _member_scope(user, me)
@@ -229,6 +244,70 @@ def leaderboard(*, user: Any, level: str, period: str, on: dt.date | None = None
         BoardRow(rank, pk, labels[pk], "", t, level == "branch" and pk == mine_org)
         for rank, (pk, t) in zip(ranks, ordered, strict=True)
     ]
+
+
+# Boards kept for ``POINTS_BOARD_CACHE_SECONDS``: in this process (no query at all), and in the shared cache
+# (Redis, or the database's cache table) so that the other workers compute a board once per period too.
+# key → (expires at, by the wall clock; rows); the oldest go first.
+_BOARDS: OrderedDict[str, tuple[float, list[BoardRow]]] = OrderedDict()
+_BOARDS_MAX = 500  # boards (100 rows each, ≈ 20 kB)
+
+
+_clock = time.time  # (a test moves it)
+
+
+def board_cache_seconds() -> float:
+    """How long a computed board may be answered again, ``POINTS_BOARD_CACHE_SECONDS`` (default 15)."""
+    return float(getattr(settings, "POINTS_BOARD_CACHE_SECONDS", 15))
+
+
+def board_cached(*, user: Any, level: str, period: str, on: dt.date | None = None) -> list[BoardRow]:
+    """``leaderboard`` as the board pages and the API show it: a board computed for the same scope at most
+    ``board_cache_seconds()`` ago, else a new one (then kept).
+
+    What a board depends on besides the data is in its key: level, period and its start, the scope as the
+    user's grants give it now (read on every request, so a withdrawn grant stops the board at once), and for
+    a member board whose scope is not platform-wide the viewer (own row, organisation), since such a board
+    adds the viewer's own row when the grants do not cover it. The viewer's own row is marked on every
+    answer. What may lag by those seconds: other members' and organisations' points, names and order. The
+    member's own points and rank (``my_rank``, ``points_total``) are never kept."""
+    on = on or timezone.localdate()
+    if level not in rules.LEVELS or period not in rules.PERIODS:
+        raise ValueError(f"{level}/{period}")
+    start = rules.period_range(period, on)[0]
+    me = member_of(user)
+    ttl = board_cache_seconds()
+    if ttl <= 0:
+        return _board(user, level, period, start, me)
+    s = scope.scope_for(user, "points.view")
+    if level != "member" and not s.has_grant:
+        return []
+    viewer = None if level != "member" or s.everywhere else (s.user_id, me and me.pk, me and me.org_id)
+    signature = repr((level, period, start.isoformat(), s.everywhere, s.subtrees, s.nodes, viewer))
+    key = "points:board:" + hashlib.sha256(signature.encode()).hexdigest()[:40]
+    now = _clock()  # the wall clock: the shared copy's age is read by other processes
+    kept = _BOARDS.get(key)
+    if kept is not None and kept[0] > now:
+        rows = kept[1]
+    else:
+        shared = cache.get(key)
+        if shared is not None and shared[0] + ttl > now:
+            expires, rows = shared[0] + ttl, shared[1]
+        else:
+            rows = _board(user, level, period, start, me)
+            cache.set(key, (now, rows), timeout=max(1, int(ttl)))
+            expires = now + ttl
+        _BOARDS[key] = (expires, rows)
+        _BOARDS.move_to_end(key)
+        while len(_BOARDS) > _BOARDS_MAX:
+            _BOARDS.popitem(last=False)
+    mine = (me.pk if level == "member" else me.org_id if level == "branch" else None) if me else None
+    return [row if row.mine == (row.pk == mine) else replace(row, mine=row.pk == mine) for row in rows]
+
+
+def board_forget() -> None:
+    """Drop this process's boards (tests)."""
+    _BOARDS.clear()
 
 
 @dataclass(frozen=True)

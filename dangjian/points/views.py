@@ -67,7 +67,9 @@ class BoardView(ScopedViewMixin, View):
         today = timezone.localdate()
         member = selectors.member_of(request.user)
         context = {
-            "rows": selectors.leaderboard(user=request.user, level=level, period=period, on=today),
+            "rows": selectors.leaderboard(
+                user=request.user, level=level, period=period, on=today, cached=True
+            ),
             "level": level,
             "period": period,
             "levels": rules.LEVELS,
@@ -75,6 +77,7 @@ class BoardView(ScopedViewMixin, View):
             "periods": rules.PERIODS,
             "rank": selectors.my_rank(member, period, today) if member is not None else None,
             "can_export": scope.has_permission(request.user, "points.view"),
+            "board_seconds": int(selectors.board_cache_seconds()),
         }
         return render(request, "points/board.html", context)
 

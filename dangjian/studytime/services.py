@@ -102,18 +102,17 @@ def study_heartbeat(
     fixed_now = now
     own_transaction = not connection.in_atomic_block
     with transaction.atomic():
-        if own_transaction and connection.vendor == "postgresql":
-            # The beat does not wait for its WAL flush: a crash of the database may lose the last fraction of
-            # a second of study time, never a point (awards commit in their own transactions). Only when the
-            # beat is its own transaction (docs/studytime-heartbeat.md).
-            _execute("SET LOCAL synchronous_commit TO OFF", [])
         on = timezone.localdate(fixed_now or timezone.now())
-        row = _lock(member_id, content_key, on)  # serialises this member's beats
+        # On PostgreSQL the beat does not wait for its WAL flush: a crash of the database may lose the last
+        # fraction of a second of study time, never a point (awards commit in their own transactions). Only
+        # when the beat is its own transaction (docs/studytime-heartbeat.md); set by the locking read itself.
+        quick = own_transaction and connection.vendor == "postgresql"
+        row = _lock(member_id, content_key, on, quick)  # serialises this member's beats
         # Read the clock once the lock is held, so two beats racing from two tabs are credited in order.
         now = fixed_now or timezone.now()
         if timezone.localdate(now) != on:  # midnight passed while waiting for the lock
             on = timezone.localdate(now)
-            row = _lock(member_id, content_key, on)
+            row = _lock(member_id, content_key, on, quick)
         credited = 0
         last = row.last_beat_at
         chained = last is not None and last < now and (now - last).total_seconds() <= rules.MAX_GAP
@@ -133,7 +132,6 @@ def study_heartbeat(
             # The credited whole seconds end here; the fraction left over counts with the next beat.
             start = max(t for t in (row.credited_until or row.last_beat_at, row.last_credit_at) if t)
             until = start + dt.timedelta(seconds=credited)
-            _execute(_CREDIT_SQL, [_adapt(until), row.clock_id])
         elif earning and chained:
             until = row.credited_until or now  # under a second so far: it carries over
         else:
@@ -141,7 +139,9 @@ def study_heartbeat(
         # A stop, or a beat that earns nothing (a paused video's page), ends the chain: the next earning beat
         # starts a new one, since nobody knows when in between the member came back.
         ends = state == "stop" or not earning
-        _execute(
+        if credited:
+            _run(_CREDIT_SQL, [_adapt(until), row.clock_id])
+        _run(
             _BEAT_SQL,
             [before + credited, None if ends else _adapt(now), None if ends else _adapt(until),
              _adapt(timezone.now()), row.day_id],
@@ -161,6 +161,9 @@ _LOCK_SQL = (
     "FROM studytime_studyclock c LEFT JOIN studytime_studyday d "
     'ON d.member_id = c.member_id AND d.content_key = %s AND d."on" = %s WHERE c.member_id = %s'
 )
+# ``SET LOCAL synchronous_commit TO OFF`` as a column of the locking read (``_lock``; its value is dropped).
+# Evaluated per row read: a member's very first beat, which finds no clock yet, commits synchronously.
+_QUICK_COMMIT = "SELECT set_config('synchronous_commit', 'off', true), "
 _CREDIT_SQL = "UPDATE studytime_studyclock SET last_credit_at = %s WHERE id = %s"
 _BEAT_SQL = (
     "UPDATE studytime_studyday SET seconds = %s, beats = beats + 1, last_beat_at = %s, credited_until = %s, "
@@ -168,10 +171,15 @@ _BEAT_SQL = (
 )
 
 
-def _execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+def _run(sql: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor.fetchall()) if cursor.description else []
+
+
+def _select(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _adapt(value: dt.datetime) -> Any:
@@ -189,22 +197,26 @@ def raw_datetime(value: Any) -> dt.datetime | None:
     return moment
 
 
-def _lock(member_id: int, content_key: str, on: dt.date) -> _Row:
+def _lock(member_id: int, content_key: str, on: dt.date, quick: bool = False) -> _Row:
     """The member's clock, locked for this transaction, with the day row of ``content_key`` on ``on``; each
     created if missing. One statement when both exist (every beat but a member's first of the day on a
     content). The clock's lock serialises all of a member's beats, and only beats write day rows, so the day
-    row needs no lock of its own. (SQLite: the transaction took the database's write lock at BEGIN.)"""
-    sql = _LOCK_SQL + (" FOR UPDATE OF c" if connection.features.has_select_for_update_of else "")
+    row needs no lock of its own. (SQLite: the transaction took the database's write lock at BEGIN.)
+    ``quick`` (PostgreSQL): the same statement sets ``synchronous_commit`` off for the transaction, so that
+    costs no round trip of its own."""
+    statement = _LOCK_SQL + (" FOR UPDATE OF c" if connection.features.has_select_for_update_of else "")
+    if quick:
+        statement = statement.replace("SELECT ", _QUICK_COMMIT, 1)
     params = [content_key, connection.ops.adapt_datefield_value(on), member_id]
-    found = _execute(sql, params)
+    found = _select(statement, params)
     if not found:
         try:
             with transaction.atomic():
                 StudyClock.objects.create(member_id=member_id)
         except IntegrityError:  # created by a concurrent beat of another tab meanwhile
             pass
-        found = _execute(sql, params)
-    clock_id, last_credit_at, day_id, seconds, last_beat_at, credited_until = found[0]
+        found = _select(statement, params)
+    clock_id, last_credit_at, day_id, seconds, last_beat_at, credited_until = found[0][-6:]
     if day_id is None:
         day_id = StudyDay.objects.create(member_id=member_id, content_key=content_key, on=on).pk
         seconds, last_beat_at, credited_until = 0, None, None

@@ -155,6 +155,72 @@ class TestSql:
         assert len(work) == 3, [sql[:60] for sql in work]
 
 
+class TestInput:
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"content": "doc:1", "state": "sleeping"},
+            {"content": "", "state": "visible"},
+            {"content": " doc:1", "state": "visible"},
+            {"content": "d" * 65, "state": "visible"},
+            {"content": 12, "state": "visible"},
+            {"content": "doc:1"},
+            {"state": "visible"},
+            {"content": "文档:1", "state": "visible"},
+            {"content": "doc:1\x00", "state": "visible"},
+        ],
+    )
+    def test_a_body_the_serializer_refuses_is_refused_alike_and_changes_nothing(
+        self, client, world: SimpleNamespace, body: dict[str, Any]
+    ) -> None:
+        from dangjian.studytime.api.views import HeartbeatInSerializer
+
+        key = _token(world.member_user)
+        response = _beat(client, key, body)
+        checked = HeartbeatInSerializer(data=body)
+        if checked.is_valid():  # e.g. " doc:1" trimmed, 12 read as "12": answered as the cleaned body is
+            assert response.status_code == _beat(client, key, dict(checked.validated_data)).status_code
+        else:
+            assert response.status_code == 400
+            assert response.json() == {k: [str(m) for m in v] for k, v in checked.errors.items()}
+            assert not StudyDay.objects.filter(member=world.member).exists()
+
+    def test_the_answer_is_json_whatever_the_client_accepts(self, client, world: SimpleNamespace) -> None:
+        key = _token(world.member_user)
+        response = client.post(reverse("studytime-heartbeat"), BEAT, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT="text/html")  # fmt: skip
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["seconds_today"] == 0
+
+    def test_the_route_is_the_same_address(self) -> None:
+        assert reverse("studytime-heartbeat") == "/api/v1/study/heartbeat/"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_of_its_own_does_not_wait_for_the_wal_flush_and_others_do(world: SimpleNamespace) -> None:
+    """The locking read sets synchronous_commit off for the beat's transaction only (from the member's
+    second beat: set per row read, and the first finds no clock yet)."""
+    services.study_heartbeat(user=world.member_user, content_key="doc:1", state="visible")
+    seen: list[str] = []
+
+    def note(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        if "studytime_studyclock c" in sql:
+            with context["connection"].cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                seen.append(cursor.fetchone()[0])
+        return result
+
+    with connection.execute_wrapper(note):
+        services.study_heartbeat(user=world.member_user, content_key="doc:1", state="visible")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        after = cursor.fetchone()[0]
+    assert seen == ["off"] and after == "on"
+
+
 class TestContentCache:
     def test_resolved_content_is_kept_for_the_configured_seconds(
         self, world: SimpleNamespace, settings: Any
