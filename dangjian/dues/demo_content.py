@@ -156,7 +156,8 @@ def seed(*, seed: int) -> str:
             for month in rules.month_range(rules.add_months(this, -2), rules.add_months(this, -1)):
                 services.bills_generate(actor=org_secretary, month=month, org=org)
                 for m in org_members:
-                    if rng.random() < 0.85:
+                    # Nothing is due before the month a 预备党员 was admitted (党费规定).
+                    if month >= rules.month_start(m.joined_on) and rng.random() < 0.85:
                         _pay(org_secretary, m, month)
             services.bills_generate(actor=org_secretary, month=this, org=org)
         # A 少交 request studied by the branch, waiting for erji1.
