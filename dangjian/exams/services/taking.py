@@ -65,6 +65,11 @@ def attempt_start(*, actor: Any, exam: Exam, rng: random.Random | None = None) -
         raise BusinessError("exams.no_attempts_left", f"本次考试最多可考 {exam.max_attempts} 次，您已用完")
     layout = paper_draw(exam.paper, rng=rng)
     member = _member_of(actor)
+    # Built before the write transaction, which then holds only the inserts and the audit entry.
+    answers = [
+        Answer(question_id=item["q"], position=i, max_score=Decimal(item["score"]))
+        for i, item in enumerate(layout)
+    ]
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -78,14 +83,9 @@ def attempt_start(*, actor: Any, exam: Exam, rng: random.Random | None = None) -
                 deadline=attempt_deadline(exam, now),
                 max_score=sum((Decimal(item["score"]) for item in layout), Decimal("0")),
             )
-            Answer.objects.bulk_create(
-                [
-                    Answer(
-                        attempt=attempt, question_id=item["q"], position=i, max_score=Decimal(item["score"])
-                    )
-                    for i, item in enumerate(layout)
-                ]
-            )
+            for answer in answers:
+                answer.attempt = attempt
+            Answer.objects.bulk_create(answers)
             audit.record(
                 actor=actor,
                 action="exams.attempt.start",
@@ -103,12 +103,8 @@ def attempt_start(*, actor: Any, exam: Exam, rng: random.Random | None = None) -
 
 
 def _own_locked(actor: Any, attempt_id: int, *, related: Sequence[str] = ("exam",)) -> Attempt:
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related(*related)
-        .filter(pk=attempt_id, user=actor)
-        .first()
-    )
+    locked = Attempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id, user=actor)
+    attempt = (locked.select_related(*related) if related else locked).first()
     if attempt is None:
         raise BusinessError("exams.not_found", "答卷不存在")
     return attempt
@@ -135,7 +131,6 @@ def _stored_response(kind: str, order: Sequence[int], response: Any) -> list[str
     return [values[0].strip()] if values and values[0].strip() else []
 
 
-@transaction.atomic
 def answers_save(
     *, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]], limited: bool = True
 ) -> dict[str, Any]:
@@ -146,20 +141,20 @@ def answers_save(
     was submitted or its time (with grace) is over, ``exams.bad_answer`` for a question not on the paper.
     Raises ``exams.rate_limited`` (nothing applied) when the attempt saves faster than ``save_rate``
     allows; the submission's last answers pass ``limited=False`` (handing in is never refused for pace).
-    No audit entry (the submission is audited)."""
-    now = timezone.now()
-    attempt = _own_locked(actor, attempt_id)
-    if not _accepting(attempt, now):
-        raise BusinessError("exams.attempt_closed", "答卷已交卷或已超过答题时间，不能再保存")
-    if limited:
-        _take_save_token(attempt, now)
-    orders = {item["q"]: item["order"] for item in attempt.layout}
+    No audit entry (the submission is audited).
+
+    The items are checked and translated before the write transaction, from the paper fixed at the start
+    (it never changes), so the transaction — on SQLite the one writer's lock — holds only the row lock, the
+    status and rate checks and the updates."""
+    layout = Attempt.objects.filter(pk=attempt_id, user=actor).values_list("layout", flat=True).first()
+    if layout is None:
+        raise BusinessError("exams.not_found", "答卷不存在")
+    orders = {item["q"]: item["order"] for item in layout}
     # The kind travels in the layout (no query per save); layouts drawn before it did are looked up.
-    kinds = {item["q"]: item.get("k", "") for item in attempt.layout}
+    kinds = {item["q"]: item.get("k", "") for item in layout}
     if not all(kinds.values()):
         kinds = dict(Question.objects.filter(pk__in=orders).values_list("pk", "kind"))
-    acked: list[int] = []
-    stale: list[int] = []
+    changes: list[tuple[int, int, list[str]]] = []
     for item in items:
         try:
             question_id = int(item["question"])
@@ -168,11 +163,27 @@ def answers_save(
             raise BusinessError("exams.bad_answer", "答案格式不正确") from exc
         if question_id not in orders or seq < 1:
             raise BusinessError("exams.bad_answer", "答案格式不正确")
-        stored = _stored_response(kinds[question_id], orders[question_id], item.get("response"))
-        updated = Answer.objects.filter(attempt_id=attempt.pk, question_id=question_id, seq__lt=seq).update(
-            response=stored, seq=seq, saved_at=now
+        changes.append(
+            (
+                question_id,
+                seq,
+                _stored_response(kinds[question_id], orders[question_id], item.get("response")),
+            )
         )
-        (acked if updated else stale).append(seq)
+    with transaction.atomic():
+        now = timezone.now()
+        attempt = _own_locked(actor, attempt_id, related=())
+        if not _accepting(attempt, now):
+            raise BusinessError("exams.attempt_closed", "答卷已交卷或已超过答题时间，不能再保存")
+        if limited:
+            _take_save_token(attempt, now)
+        acked: list[int] = []
+        stale: list[int] = []
+        for question_id, seq, stored in changes:
+            updated = Answer.objects.filter(
+                attempt_id=attempt.pk, question_id=question_id, seq__lt=seq
+            ).update(response=stored, seq=seq, saved_at=now)
+            (acked if updated else stale).append(seq)
     return {"acked": acked, "stale": stale, "saved_at": now}
 
 
@@ -213,23 +224,19 @@ def _grade_answers(attempt: Attempt) -> tuple[Decimal, int]:
     answer) rather than a CASE per row: this runs inside the submit's write lock, and a fifty-row
     ``bulk_update`` had cost more than everything else the submit does."""
     rows = list(
-        Answer.objects.filter(attempt_id=attempt.pk).values_list(
-            "pk", "question_id", "response", "max_score", "is_correct", "score", "graded_at"
-        )
-    )
-    questions = {
-        pk: (kind, right)
-        for pk, kind, right in Question.objects.filter(pk__in=[row[1] for row in rows])
+        Answer.objects.filter(attempt_id=attempt.pk)
         .order_by()
-        .values_list("pk", "kind", "answer")
-    }
+        .values_list(
+            "pk", "question_id", "question__kind", "question__answer", "response", "max_score", "is_correct",
+            "score", "graded_at",
+        )
+    )  # fmt: skip
     now = timezone.now()
     outcomes: dict[tuple[bool | None, Decimal | None, dt.datetime | None], list[int]] = {}
     wrong: list[tuple[int, list[str]]] = []
     total, pending = Decimal("0"), 0
-    for pk, question_id, response, max_score, was_correct, was_score, graded_at in rows:
+    for pk, question_id, kind, right, response, max_score, was_correct, was_score, graded_at in rows:
         before = (was_correct, was_score, graded_at)
-        kind, right = questions[question_id]
         correct = rules.is_correct(kind, right, response)
         score = rules.score_for(correct, max_score)
         if correct is None and not response:
@@ -279,6 +286,9 @@ def _mistakes_add(user_id: int, wrong: Sequence[tuple[int, list[str]]]) -> None:
         )
 
 
+SCORED_FIELDS = ("status", "submitted_at", "auto_submitted", "score", "pending_grading", "passed")
+
+
 def _finish_score(attempt: Attempt, graded: tuple[Decimal, int] | None = None) -> None:
     """Total the graded answers (``graded``: the total and the number still waiting for a grader, if the
     caller has them already); the pass is decided once nothing waits for a grader. Saves (and seals)."""
@@ -290,7 +300,7 @@ def _finish_score(attempt: Attempt, graded: tuple[Decimal, int] | None = None) -
         )
     attempt.score, attempt.pending_grading = graded
     attempt.passed = None if attempt.pending_grading else rules.passed(attempt.score, attempt.exam.pass_score)
-    attempt.save()
+    attempt.save(update_fields=SCORED_FIELDS)
     if attempt.passed and attempt.member_id:
         member_id, exam_id = attempt.member_id, attempt.exam_id
         transaction.on_commit(lambda: _award_pass(member_id, exam_id))

@@ -368,3 +368,19 @@ def test_submitting_someone_elses_attempt_is_refused_and_changes_nothing(world, 
     assert snapshot() == before
     attempt.refresh_from_db()
     assert attempt.status == "open" and attempt.score is None
+
+
+def test_a_save_with_one_bad_item_or_by_someone_else_applies_nothing(world, ex, snapshot):
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    good = {"question": _by_kind(ex)["single"], "response": ["A"], "seq": 1}
+    before = snapshot()
+    with pytest.raises(BusinessError) as err:
+        services.answers_save(
+            actor=world.member_user, attempt_id=attempt.pk, items=[good, {"question": 999999, "seq": 2}]
+        )
+    assert err.value.code == "exams.bad_answer"
+    with pytest.raises(BusinessError) as err:
+        services.answers_save(actor=world.secretary_a, attempt_id=attempt.pk, items=[good])
+    assert err.value.code == "exams.not_found"
+    assert snapshot() == before
+    assert not Answer.objects.filter(attempt=attempt, seq__gt=0).exists()
