@@ -463,12 +463,16 @@ class AnswersView(_Own):
 class SubmitView(_Own):
     @extend_schema(request=s.SubmitSerializer, responses={200: dict})
     def post(self, request: Request, pk: int) -> Response:
-        attempt = self.own_attempt(request, pk)
         data = s.SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        attempt = services.attempt_submit(
-            actor=request.user, attempt_id=attempt.pk, items=data.validated_data["answers"]
-        )
+        try:  # the service locks the attempt only if it is the actor's own: no separate read first
+            attempt = services.attempt_submit(
+                actor=request.user, attempt_id=pk, items=data.validated_data["answers"]
+            )
+        except BusinessError as exc:
+            if exc.code == "exams.not_found":
+                raise NotFound("答卷不存在") from None
+            raise
         return Response(_state(attempt))
 
 

@@ -100,6 +100,17 @@ def test_another_persons_attempt_is_not_found(client, world, ex):
     assert client.get(f"/api/v1/exams/attempts/{state['id']}/").status_code == 404
 
 
+def test_submitting_another_persons_attempt_is_not_found_and_changes_nothing(client, world, ex, snapshot):
+    sign_in(client, world.member_user)
+    state = _start(client, ex)
+    sign_in(client, world.secretary_a)
+    before = snapshot()
+    r = client.post(f"/api/v1/exams/attempts/{state['id']}/submit/", {}, content_type="application/json")
+    assert r.status_code == 404
+    assert snapshot() == before
+    assert Attempt.objects.get(pk=state["id"]).status == "open"
+
+
 def test_organiser_reads_stats_and_grades_through_the_api(client, world, ex):
     sign_in(client, world.member_user)
     state = _start(client, ex)
