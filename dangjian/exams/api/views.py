@@ -41,8 +41,9 @@ bursts up to ``EXAMS_SAVE_BURST``, 20): nothing was applied or acknowledged; res
 applied). 404 for anyone else's attempt.
 
 ``POST /api/v1/exams/attempts/{id}/submit/`` with optional ``{"answers": [...]}`` (applied first, as a
-save, in the same transaction) → 200 attempt state with ``status: "submitted"``, the score of the
-objective part and ``passed`` (null while short answers wait for a grader). Idempotent: submitting a
+save, in the same transaction) → 200 attempt state without ``questions`` (GET the attempt for them), with
+``status: "submitted"``, the score of the objective part and ``passed`` (null while short answers wait for
+a grader). Idempotent: submitting a
 submitted attempt returns it unchanged. After deadline + grace it is submitted with the deadline as
 finish time and the late answers are ignored (as the automatic submission, a Huey task every minute,
 would have done). Submit and save lock the attempt row, so a save either commits before the submit and
@@ -375,8 +376,10 @@ class _Own(APIView):
         return attempt
 
 
-def _state(attempt: Attempt) -> dict[str, Any]:
-    return s.attempt_payload(attempt, selectors.layout_questions(attempt), timezone.now())
+def _state(attempt: Attempt, *, questions: bool = True) -> dict[str, Any]:
+    return s.attempt_payload(
+        attempt, selectors.layout_questions(attempt) if questions else None, timezone.now()
+    )
 
 
 def _closed(attempt: Attempt) -> Response:
@@ -473,7 +476,7 @@ class SubmitView(_Own):
             if exc.code == "exams.not_found":
                 raise NotFound("答卷不存在") from None
             raise
-        return Response(_state(attempt))
+        return Response(_state(attempt, questions=False))  # the page has them; GET the attempt to read them
 
 
 class LeaveView(_Own):

@@ -71,6 +71,9 @@ def test_submit_grades_and_later_saves_get_409_with_the_status(client, world, ex
     body = r.json()
     assert r.status_code == 200 and body["status"] == "submitted" and Decimal(body["score"]) == Decimal("80")
     assert body["passed"] is None  # the short answer waits for a grader
+    assert "questions" not in body  # the paper is read with GET, with the answers as saved
+    paper = client.get(f"/api/v1/exams/attempts/{state['id']}/").json()["questions"]
+    assert {q["id"]: q["response"] for q in paper} == {i["question"]: i["response"] for i in items}
     r = client.post(
         f"/api/v1/exams/attempts/{state['id']}/answers/",
         {"answers": [{"question": items[0]["question"], "response": ["B"], "seq": 9}]},
