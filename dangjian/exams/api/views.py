@@ -436,7 +436,10 @@ class AnswersView(_Own):
         data.is_valid(raise_exception=True)
         try:
             result = services.answers_save(
-                actor=request.user, attempt_id=attempt.pk, items=data.validated_data["answers"]
+                actor=request.user,
+                attempt_id=attempt.pk,
+                items=data.validated_data["answers"],
+                attempt=attempt,
             )
         except BusinessError as exc:
             if exc.code == "exams.attempt_closed":

@@ -132,7 +132,12 @@ def _stored_response(kind: str, order: Sequence[int], response: Any) -> list[str
 
 
 def answers_save(
-    *, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]], limited: bool = True
+    *,
+    actor: Any,
+    attempt_id: int,
+    items: Sequence[dict[str, Any]],
+    limited: bool = True,
+    attempt: Attempt | None = None,
 ) -> dict[str, Any]:
     """Save answers of the actor's open attempt. ``items``: ``[{"question": id, "response": [...],
     "seq": int}]``. Each is applied only when its ``seq`` is greater than the stored one (one conditional
@@ -145,8 +150,12 @@ def answers_save(
 
     The items are checked and translated before the write transaction, from the paper fixed at the start
     (it never changes), so the transaction — on SQLite the one writer's lock — holds only the row lock, the
-    status and rate checks and the updates."""
-    layout = Attempt.objects.filter(pk=attempt_id, user=actor).values_list("layout", flat=True).first()
+    status and rate checks and the updates. A caller that has read the actor's attempt already passes it as
+    ``attempt`` (its paper is used; everything else is read again under the lock)."""
+    if attempt is not None and attempt.pk == attempt_id and attempt.user_id == actor.pk:
+        layout = attempt.layout
+    else:
+        layout = Attempt.objects.filter(pk=attempt_id, user=actor).values_list("layout", flat=True).first()
     if layout is None:
         raise BusinessError("exams.not_found", "答卷不存在")
     orders = {item["q"]: item["order"] for item in layout}
@@ -172,16 +181,16 @@ def answers_save(
         )
     with transaction.atomic():
         now = timezone.now()
-        attempt = _own_locked(actor, attempt_id, related=())
-        if not _accepting(attempt, now):
+        locked = _own_locked(actor, attempt_id, related=())
+        if not _accepting(locked, now):
             raise BusinessError("exams.attempt_closed", "答卷已交卷或已超过答题时间，不能再保存")
         if limited:
-            _take_save_token(attempt, now)
+            _take_save_token(locked, now)
         acked: list[int] = []
         stale: list[int] = []
         for question_id, seq, stored in changes:
             updated = Answer.objects.filter(
-                attempt_id=attempt.pk, question_id=question_id, seq__lt=seq
+                attempt_id=locked.pk, question_id=question_id, seq__lt=seq
             ).update(response=stored, seq=seq, saved_at=now)
             (acked if updated else stale).append(seq)
     return {"acked": acked, "stale": stale, "saved_at": now}
@@ -350,7 +359,7 @@ def attempt_submit(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any
     attempt.user = actor  # locked as the actor's own: the audit entry names them without another query
     if _accepting(attempt, now):
         if items:
-            answers_save(actor=actor, attempt_id=attempt_id, items=items, limited=False)
+            answers_save(actor=actor, attempt_id=attempt_id, items=items, limited=False, attempt=attempt)
         at, auto = min(now, attempt.deadline), False
     else:
         at, auto = attempt.deadline, True
