@@ -116,38 +116,53 @@ def layout_questions(attempt: Attempt, *, reveal: bool = False) -> list[dict[str
     the letters they see, and (``reveal``) the right answer, explanation and score."""
     from dangjian.exams import rules
 
-    answers = {a.question_id: a for a in attempt.answers.all()} if attempt.pk else {}
-    questions = Question.objects.in_bulk([item["q"] for item in attempt.layout])
+    # Plain rows, not model instances: the start, the page and the submit's answer all build this list.
+    answers = (
+        {
+            row[0]: row[1:]
+            for row in Answer.objects.filter(attempt_id=attempt.pk)
+            .order_by()
+            .values_list("question_id", "response", "seq", "is_correct", "score", "comment")
+        }
+        if attempt.pk
+        else {}
+    )
+    questions = {
+        row[0]: row[1:]
+        for row in Question.objects.filter(pk__in=[item["q"] for item in attempt.layout])
+        .order_by()
+        .values_list("pk", "kind", "stem", "options", "answer", "explanation")
+    }
     out = []
     for i, item in enumerate(attempt.layout):
-        q = questions[item["q"]]
-        answer = answers.get(q.pk) or Answer(question=q, max_score=Decimal(item["score"]))
+        kind, stem, options, right, explanation = questions[item["q"]]
+        saved, seq, is_correct, got, comment = answers.get(item["q"]) or ([], 0, None, None, "")
         order = item["order"]
-        shown_options = [q.options[j] for j in order] if q.options else []
-        response = list(answer.response)
-        if q.kind in ("single", "multiple"):
+        shown_options = [options[j] for j in order] if options else []
+        response = list(saved)
+        if kind in ("single", "multiple"):
             response = rules.to_shown(response, order)
         row: dict[str, Any] = {
             "number": i + 1,
-            "id": q.pk,
-            "kind": q.kind,
-            "kind_label": QuestionKind(q.kind).label,
-            "stem": q.stem,
+            "id": item["q"],
+            "kind": kind,
+            "kind_label": QuestionKind(kind).label,
+            "stem": stem,
             "options": [{"letter": rules.LETTERS[k], "text": t} for k, t in enumerate(shown_options)],
             "score": item["score"],
             "response": response,
-            "seq": answer.seq,
+            "seq": seq,
         }
         if reveal:
-            right = list(q.answer)
-            if q.kind in ("single", "multiple"):
+            right = list(right)
+            if kind in ("single", "multiple"):
                 right = rules.to_shown(right, order)
             row |= {
                 "answer": right,
-                "explanation": q.explanation,
-                "is_correct": answer.is_correct,
-                "got": answer.score,
-                "comment": answer.comment,
+                "explanation": explanation,
+                "is_correct": is_correct,
+                "got": got,
+                "comment": comment,
             }
         out.append(row)
     return out

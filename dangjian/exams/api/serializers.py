@@ -180,10 +180,11 @@ class MistakeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "question", "last_response", "wrong_count", "resolved", "updated_at"]
 
 
-def attempt_payload(attempt: Attempt, questions: list[dict[str, Any]], now: Any) -> dict[str, Any]:
-    """The state of one's own attempt for a client: the server's clock, the deadline and the paper."""
+def attempt_payload(attempt: Attempt, questions: list[dict[str, Any]] | None, now: Any) -> dict[str, Any]:
+    """The state of one's own attempt for a client: the server's clock, the deadline and the paper (left out
+    when ``questions`` is None: the answer to a submit)."""
     remaining = max(0, int((attempt.deadline - now).total_seconds()))
-    return {
+    state = {
         "id": attempt.pk,
         "exam": attempt.exam_id,
         "title": attempt.exam.title,
@@ -196,11 +197,13 @@ def attempt_payload(attempt: Attempt, questions: list[dict[str, Any]], now: Any)
         "submitted_at": attempt.submitted_at,
         "score": attempt.score,
         "passed": attempt.passed,
-        "questions": [
+    }
+    if questions is not None:
+        state["questions"] = [
             {k: q[k] for k in ("id", "number", "kind", "stem", "options", "score", "response", "seq")}
             for q in questions
-        ],
-    }
+        ]
+    return state
 
 
 class ImportStartSerializer(ImportResultSerializer):

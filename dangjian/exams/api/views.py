@@ -41,8 +41,9 @@ bursts up to ``EXAMS_SAVE_BURST``, 20): nothing was applied or acknowledged; res
 applied). 404 for anyone else's attempt.
 
 ``POST /api/v1/exams/attempts/{id}/submit/`` with optional ``{"answers": [...]}`` (applied first, as a
-save, in the same transaction) → 200 attempt state with ``status: "submitted"``, the score of the
-objective part and ``passed`` (null while short answers wait for a grader). Idempotent: submitting a
+save, in the same transaction) → 200 attempt state without ``questions`` (GET the attempt for them), with
+``status: "submitted"``, the score of the objective part and ``passed`` (null while short answers wait for
+a grader). Idempotent: submitting a
 submitted attempt returns it unchanged. After deadline + grace it is submitted with the deadline as
 finish time and the late answers are ignored (as the automatic submission, a Huey task every minute,
 would have done). Submit and save lock the attempt row, so a save either commits before the submit and
@@ -375,8 +376,10 @@ class _Own(APIView):
         return attempt
 
 
-def _state(attempt: Attempt) -> dict[str, Any]:
-    return s.attempt_payload(attempt, selectors.layout_questions(attempt), timezone.now())
+def _state(attempt: Attempt, *, questions: bool = True) -> dict[str, Any]:
+    return s.attempt_payload(
+        attempt, selectors.layout_questions(attempt) if questions else None, timezone.now()
+    )
 
 
 def _closed(attempt: Attempt) -> Response:
@@ -433,7 +436,10 @@ class AnswersView(_Own):
         data.is_valid(raise_exception=True)
         try:
             result = services.answers_save(
-                actor=request.user, attempt_id=attempt.pk, items=data.validated_data["answers"]
+                actor=request.user,
+                attempt_id=attempt.pk,
+                items=data.validated_data["answers"],
+                attempt=attempt,
             )
         except BusinessError as exc:
             if exc.code == "exams.attempt_closed":
@@ -463,13 +469,17 @@ class AnswersView(_Own):
 class SubmitView(_Own):
     @extend_schema(request=s.SubmitSerializer, responses={200: dict})
     def post(self, request: Request, pk: int) -> Response:
-        attempt = self.own_attempt(request, pk)
         data = s.SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        attempt = services.attempt_submit(
-            actor=request.user, attempt_id=attempt.pk, items=data.validated_data["answers"]
-        )
-        return Response(_state(attempt))
+        try:  # the service locks the attempt only if it is the actor's own: no separate read first
+            attempt = services.attempt_submit(
+                actor=request.user, attempt_id=pk, items=data.validated_data["answers"]
+            )
+        except BusinessError as exc:
+            if exc.code == "exams.not_found":
+                raise NotFound("答卷不存在") from None
+            raise
+        return Response(_state(attempt, questions=False))  # the page has them; GET the attempt to read them
 
 
 class LeaveView(_Own):

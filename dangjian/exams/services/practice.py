@@ -130,7 +130,7 @@ def practice_answer(
             key = f"daily-{practice.pk}-{question_id}"
             transaction.on_commit(lambda: _award_quiz(member, key))
     else:
-        _mistakes_add(actor, [(question_id, stored)])
+        _mistakes_add(actor.pk, [(question_id, stored)])
     return {"correct": correct, "answer": question.answer, "explanation": question.explanation}
 
 

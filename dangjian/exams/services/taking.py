@@ -21,6 +21,7 @@ from dangjian.core.errors import BusinessError
 from dangjian.exams import rules
 from dangjian.exams.models import (
     CHOICE_KINDS,
+    OBJECTIVE_KINDS,
     Answer,
     Attempt,
     AttemptStatus,
@@ -64,6 +65,11 @@ def attempt_start(*, actor: Any, exam: Exam, rng: random.Random | None = None) -
         raise BusinessError("exams.no_attempts_left", f"本次考试最多可考 {exam.max_attempts} 次，您已用完")
     layout = paper_draw(exam.paper, rng=rng)
     member = _member_of(actor)
+    # Built before the write transaction, which then holds only the inserts and the audit entry.
+    answers = [
+        Answer(question_id=item["q"], position=i, max_score=Decimal(item["score"]))
+        for i, item in enumerate(layout)
+    ]
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -77,14 +83,9 @@ def attempt_start(*, actor: Any, exam: Exam, rng: random.Random | None = None) -
                 deadline=attempt_deadline(exam, now),
                 max_score=sum((Decimal(item["score"]) for item in layout), Decimal("0")),
             )
-            Answer.objects.bulk_create(
-                [
-                    Answer(
-                        attempt=attempt, question_id=item["q"], position=i, max_score=Decimal(item["score"])
-                    )
-                    for i, item in enumerate(layout)
-                ]
-            )
+            for answer in answers:
+                answer.attempt = attempt
+            Answer.objects.bulk_create(answers)
             audit.record(
                 actor=actor,
                 action="exams.attempt.start",
@@ -101,13 +102,9 @@ def attempt_start(*, actor: Any, exam: Exam, rng: random.Random | None = None) -
     return attempt
 
 
-def _own_locked(actor: Any, attempt_id: int) -> Attempt:
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("exam")
-        .filter(pk=attempt_id, user=actor)
-        .first()
-    )
+def _own_locked(actor: Any, attempt_id: int, *, related: Sequence[str] = ("exam",)) -> Attempt:
+    locked = Attempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id, user=actor)
+    attempt = (locked.select_related(*related) if related else locked).first()
     if attempt is None:
         raise BusinessError("exams.not_found", "答卷不存在")
     return attempt
@@ -134,9 +131,13 @@ def _stored_response(kind: str, order: Sequence[int], response: Any) -> list[str
     return [values[0].strip()] if values and values[0].strip() else []
 
 
-@transaction.atomic
 def answers_save(
-    *, actor: Any, attempt_id: int, items: Sequence[dict[str, Any]], limited: bool = True
+    *,
+    actor: Any,
+    attempt_id: int,
+    items: Sequence[dict[str, Any]],
+    limited: bool = True,
+    attempt: Attempt | None = None,
 ) -> dict[str, Any]:
     """Save answers of the actor's open attempt. ``items``: ``[{"question": id, "response": [...],
     "seq": int}]``. Each is applied only when its ``seq`` is greater than the stored one (one conditional
@@ -145,20 +146,24 @@ def answers_save(
     was submitted or its time (with grace) is over, ``exams.bad_answer`` for a question not on the paper.
     Raises ``exams.rate_limited`` (nothing applied) when the attempt saves faster than ``save_rate``
     allows; the submission's last answers pass ``limited=False`` (handing in is never refused for pace).
-    No audit entry (the submission is audited)."""
-    now = timezone.now()
-    attempt = _own_locked(actor, attempt_id)
-    if not _accepting(attempt, now):
-        raise BusinessError("exams.attempt_closed", "答卷已交卷或已超过答题时间，不能再保存")
-    if limited:
-        _take_save_token(attempt, now)
-    orders = {item["q"]: item["order"] for item in attempt.layout}
+    No audit entry (the submission is audited).
+
+    The items are checked and translated before the write transaction, from the paper fixed at the start
+    (it never changes), so the transaction — on SQLite the one writer's lock — holds only the row lock, the
+    status and rate checks and the updates. A caller that has read the actor's attempt already passes it as
+    ``attempt`` (its paper is used; everything else is read again under the lock)."""
+    if attempt is not None and attempt.pk == attempt_id and attempt.user_id == actor.pk:
+        layout = attempt.layout
+    else:
+        layout = Attempt.objects.filter(pk=attempt_id, user=actor).values_list("layout", flat=True).first()
+    if layout is None:
+        raise BusinessError("exams.not_found", "答卷不存在")
+    orders = {item["q"]: item["order"] for item in layout}
     # The kind travels in the layout (no query per save); layouts drawn before it did are looked up.
-    kinds = {item["q"]: item.get("k", "") for item in attempt.layout}
+    kinds = {item["q"]: item.get("k", "") for item in layout}
     if not all(kinds.values()):
         kinds = dict(Question.objects.filter(pk__in=orders).values_list("pk", "kind"))
-    acked: list[int] = []
-    stale: list[int] = []
+    changes: list[tuple[int, int, list[str]]] = []
     for item in items:
         try:
             question_id = int(item["question"])
@@ -167,11 +172,27 @@ def answers_save(
             raise BusinessError("exams.bad_answer", "答案格式不正确") from exc
         if question_id not in orders or seq < 1:
             raise BusinessError("exams.bad_answer", "答案格式不正确")
-        stored = _stored_response(kinds[question_id], orders[question_id], item.get("response"))
-        updated = Answer.objects.filter(attempt_id=attempt.pk, question_id=question_id, seq__lt=seq).update(
-            response=stored, seq=seq, saved_at=now
+        changes.append(
+            (
+                question_id,
+                seq,
+                _stored_response(kinds[question_id], orders[question_id], item.get("response")),
+            )
         )
-        (acked if updated else stale).append(seq)
+    with transaction.atomic():
+        now = timezone.now()
+        locked = _own_locked(actor, attempt_id, related=())
+        if not _accepting(locked, now):
+            raise BusinessError("exams.attempt_closed", "答卷已交卷或已超过答题时间，不能再保存")
+        if limited:
+            _take_save_token(locked, now)
+        acked: list[int] = []
+        stale: list[int] = []
+        for question_id, seq, stored in changes:
+            updated = Answer.objects.filter(
+                attempt_id=locked.pk, question_id=question_id, seq__lt=seq
+            ).update(response=stored, seq=seq, saved_at=now)
+            (acked if updated else stale).append(seq)
     return {"acked": acked, "stale": stale, "saved_at": now}
 
 
@@ -204,57 +225,91 @@ def attempt_leave(*, actor: Any, attempt_id: int) -> int:
     return attempt.leave_count + 1
 
 
-def _grade_answers(attempt: Attempt) -> list[Answer]:
+def _grade_answers(attempt: Attempt) -> tuple[Decimal, int]:
     """Mark every objective answer of a submitted attempt and collect the wrong ones in the 错题本.
-    Returns the attempt's answers as graded."""
-    answers = list(attempt.answers.select_related("question"))
+    Returns the total score and the number of answers waiting for a grader.
+
+    Plain rows, not model instances, and one UPDATE per outcome (right at a given score, wrong, blank short
+    answer) rather than a CASE per row: this runs inside the submit's write lock, and a fifty-row
+    ``bulk_update`` had cost more than everything else the submit does."""
+    rows = list(
+        Answer.objects.filter(attempt_id=attempt.pk)
+        .order_by()
+        .values_list(
+            "pk", "question_id", "question__kind", "question__answer", "response", "max_score", "is_correct",
+            "score", "graded_at",
+        )
+    )  # fmt: skip
     now = timezone.now()
-    for answer in answers:
-        q = answer.question
-        correct = rules.is_correct(q.kind, q.answer, answer.response)
-        answer.is_correct = correct
-        answer.score = rules.score_for(correct, answer.max_score)
-        if correct is None and not answer.response:
-            answer.is_correct, answer.score, answer.graded_at = False, Decimal("0"), now  # blank short answer
-    Answer.objects.bulk_update(answers, ["is_correct", "score", "graded_at"])
-    wrong = [a for a in answers if a.is_correct is False and a.question.is_objective]
-    _mistakes_add(attempt.user, [(a.question_id, a.response) for a in wrong])
-    return answers
+    outcomes: dict[tuple[bool | None, Decimal | None, dt.datetime | None], list[int]] = {}
+    wrong: list[tuple[int, list[str]]] = []
+    total, pending = Decimal("0"), 0
+    for pk, question_id, kind, right, response, max_score, was_correct, was_score, graded_at in rows:
+        before = (was_correct, was_score, graded_at)
+        correct = rules.is_correct(kind, right, response)
+        score = rules.score_for(correct, max_score)
+        if correct is None and not response:
+            correct, score, graded_at = False, Decimal("0"), now  # a blank short answer
+        if (correct, score, graded_at) != before:
+            outcomes.setdefault((correct, score, graded_at), []).append(pk)
+        if correct is False and kind in OBJECTIVE_KINDS:
+            wrong.append((question_id, response))
+        if score is None:
+            pending += 1
+        else:
+            total += score
+    for (correct, score, graded_at), pks in outcomes.items():
+        Answer.objects.filter(pk__in=pks).update(is_correct=correct, score=score, graded_at=graded_at)
+    _mistakes_add(attempt.user_id, wrong)
+    return total, pending
 
 
-def _mistakes_add(user: Any, wrong: Sequence[tuple[int, list[str]]]) -> None:
+def _mistakes_add(user_id: int, wrong: Sequence[tuple[int, list[str]]]) -> None:
     """Put the wrong answers in the user's 错题本: new questions added, known ones counted again and
-    reopened. Set-based (a submit may carry fifty wrong answers): four statements at most."""
+    reopened with the latest wrong response. Set-based (a submit may carry fifty wrong answers): one read,
+    one insert and one update per distinct response at most."""
     if not wrong:
         return
     responses = dict(wrong)
     now = timezone.now()
-    known = list(MistakeBook.objects.filter(user=user, question_id__in=responses))
-    seen = {book.question_id for book in known}
-    new = [MistakeBook(user=user, question_id=q, last_response=r) for q, r in responses.items()]
-    new = [book for book in new if book.question_id not in seen]
+    known = dict(
+        MistakeBook.objects.filter(user_id=user_id, question_id__in=responses).values_list(
+            "question_id", "pk"
+        )
+    )
     MistakeBook.objects.bulk_create(
-        new,
+        [
+            MistakeBook(user_id=user_id, question_id=q, last_response=r)
+            for q, r in responses.items()
+            if q not in known
+        ],
         ignore_conflicts=True,  # the same question counted by a concurrent submit of the same user
     )
-    if known:
-        MistakeBook.objects.filter(pk__in=[b.pk for b in known]).update(
-            wrong_count=F("wrong_count") + 1, resolved=False, updated_at=now
+    by_response: dict[str, tuple[list[str], list[int]]] = {}
+    for question_id, pk in known.items():
+        response = responses[question_id]
+        by_response.setdefault(repr(response), (response, []))[1].append(pk)
+    for response, pks in by_response.values():
+        MistakeBook.objects.filter(pk__in=pks).update(
+            wrong_count=F("wrong_count") + 1, resolved=False, updated_at=now, last_response=response
         )
-        for book in known:
-            book.last_response = responses[book.question_id]
-        MistakeBook.objects.bulk_update(known, ["last_response"])
 
 
-def _finish_score(attempt: Attempt, answers: Sequence[Answer] | None = None) -> None:
-    """Total the graded answers (``answers``: all of the attempt's, if the caller has them already); the
-    pass is decided once nothing waits for a grader. Saves (and seals)."""
-    answers = list(attempt.answers.all()) if answers is None else answers
-    pending = sum(1 for a in answers if a.score is None)
-    attempt.pending_grading = pending
-    attempt.score = sum((a.score or Decimal("0") for a in answers), Decimal("0"))
-    attempt.passed = None if pending else rules.passed(attempt.score, attempt.exam.pass_score)
-    attempt.save()
+SCORED_FIELDS = ("status", "submitted_at", "auto_submitted", "score", "pending_grading", "passed")
+
+
+def _finish_score(attempt: Attempt, graded: tuple[Decimal, int] | None = None) -> None:
+    """Total the graded answers (``graded``: the total and the number still waiting for a grader, if the
+    caller has them already); the pass is decided once nothing waits for a grader. Saves (and seals)."""
+    if graded is None:
+        scores = list(Answer.objects.filter(attempt_id=attempt.pk).values_list("score", flat=True))
+        graded = (
+            sum((s for s in scores if s is not None), Decimal("0")),
+            sum(1 for s in scores if s is None),
+        )
+    attempt.score, attempt.pending_grading = graded
+    attempt.passed = None if attempt.pending_grading else rules.passed(attempt.score, attempt.exam.pass_score)
+    attempt.save(update_fields=SCORED_FIELDS)
     if attempt.passed and attempt.member_id:
         member_id, exam_id = attempt.member_id, attempt.exam_id
         transaction.on_commit(lambda: _award_pass(member_id, exam_id))
@@ -298,12 +353,13 @@ def attempt_submit(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any
     ignored. Objective answers are graded at once; short answers wait for the grading queue.
     Audit: exams.attempt.submit."""
     now = timezone.now()
-    attempt = _own_locked(actor, attempt_id)
+    attempt = _own_locked(actor, attempt_id, related=("exam", "exam__org"))
     if attempt.status == AttemptStatus.SUBMITTED:
         return attempt
+    attempt.user = actor  # locked as the actor's own: the audit entry names them without another query
     if _accepting(attempt, now):
         if items:
-            answers_save(actor=actor, attempt_id=attempt_id, items=items, limited=False)
+            answers_save(actor=actor, attempt_id=attempt_id, items=items, limited=False, attempt=attempt)
         at, auto = min(now, attempt.deadline), False
     else:
         at, auto = attempt.deadline, True

@@ -71,6 +71,9 @@ def test_submit_grades_and_later_saves_get_409_with_the_status(client, world, ex
     body = r.json()
     assert r.status_code == 200 and body["status"] == "submitted" and Decimal(body["score"]) == Decimal("80")
     assert body["passed"] is None  # the short answer waits for a grader
+    assert "questions" not in body  # the paper is read with GET, with the answers as saved
+    paper = client.get(f"/api/v1/exams/attempts/{state['id']}/").json()["questions"]
+    assert {q["id"]: q["response"] for q in paper} == {i["question"]: i["response"] for i in items}
     r = client.post(
         f"/api/v1/exams/attempts/{state['id']}/answers/",
         {"answers": [{"question": items[0]["question"], "response": ["B"], "seq": 9}]},
@@ -98,6 +101,17 @@ def test_another_persons_attempt_is_not_found(client, world, ex):
     state = _start(client, ex)
     sign_in(client, world.secretary_a)
     assert client.get(f"/api/v1/exams/attempts/{state['id']}/").status_code == 404
+
+
+def test_submitting_another_persons_attempt_is_not_found_and_changes_nothing(client, world, ex, snapshot):
+    sign_in(client, world.member_user)
+    state = _start(client, ex)
+    sign_in(client, world.secretary_a)
+    before = snapshot()
+    r = client.post(f"/api/v1/exams/attempts/{state['id']}/submit/", {}, content_type="application/json")
+    assert r.status_code == 404
+    assert snapshot() == before
+    assert Attempt.objects.get(pk=state["id"]).status == "open"
 
 
 def test_organiser_reads_stats_and_grades_through_the_api(client, world, ex):

@@ -293,3 +293,94 @@ def test_wrong_answers_are_counted_again_and_reopened_in_the_mistake_book(world,
     book.refresh_from_db()
     assert book.wrong_count == 2 and book.resolved is False and book.last_response == []
     assert MistakeBook.objects.filter(user=world.member_user).count() == len(objective)
+
+
+def test_submit_stores_each_answers_own_grade(world, ex):
+    kinds = _by_kind(ex)
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    items = [
+        {"question": kinds["single"], "response": RIGHT["single"], "seq": 1},
+        {"question": kinds["multiple"], "response": ["A"], "seq": 1},  # wrong
+        {"question": kinds["blank"], "response": ["为人民服务"], "seq": 1},
+        {"question": kinds["short"], "response": ["四个意识"], "seq": 1},  # waits for a grader
+    ]  # the judge question is left blank: wrong
+    services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk, items=items)
+    graded = {a.question_id: (a.is_correct, a.score, a.graded_at is not None) for a in attempt.answers.all()}
+    assert graded == {
+        kinds["single"]: (True, Decimal("20"), False),
+        kinds["multiple"]: (False, Decimal("0"), False),
+        kinds["judge"]: (False, Decimal("0"), False),
+        kinds["blank"]: (True, Decimal("20"), False),
+        kinds["short"]: (None, None, False),
+    }
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("40") and attempt.pending_grading == 1 and attempt.passed is None
+    entry = AuditEntry.objects.get(action="exams.attempt.submit", target_id=str(attempt.pk))
+    assert "党员甲" in entry.target_repr and entry.changes["score"] == "40.0"
+
+
+def test_a_blank_short_answer_scores_zero_and_the_pass_is_decided_at_once(world, ex):
+    kinds = _by_kind(ex)
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    items = [{"question": kinds[k], "response": RIGHT[k], "seq": 1} for k in ("single", "multiple", "judge")]
+    attempt = services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk, items=items)
+    short = attempt.answers.get(question_id=kinds["short"])
+    assert (short.is_correct, short.score, short.graded_at is not None) == (False, Decimal("0"), True)
+    assert attempt.score == Decimal("60") and attempt.pending_grading == 0 and attempt.passed is True
+
+
+def test_a_second_wrong_submit_keeps_each_questions_own_last_response(world, ex):
+    kinds = _by_kind(ex)
+    first = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    services.attempt_submit(actor=world.member_user, attempt_id=first.pk)  # all blank: every one wrong
+    books = {b.question_id: b for b in MistakeBook.objects.filter(user=world.member_user)}
+    second = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    items = [
+        {"question": kinds["single"], "response": ["B"], "seq": 1},
+        {"question": kinds["multiple"], "response": ["B"], "seq": 1},
+        {"question": kinds["judge"], "response": ["false"], "seq": 1},
+        {"question": kinds["blank"], "response": RIGHT["blank"], "seq": 1},  # right this time
+    ]
+    services.attempt_submit(actor=world.member_user, attempt_id=second.pk, items=items)
+    after = {
+        b.question_id: (b.wrong_count, b.last_response)
+        for b in MistakeBook.objects.filter(user=world.member_user)
+    }
+    assert after == {
+        kinds["single"]: (2, ["B"]),
+        kinds["multiple"]: (2, ["B"]),
+        kinds["judge"]: (2, ["false"]),
+        kinds["blank"]: (1, books[kinds["blank"]].last_response),  # a right answer leaves its entry alone
+    }
+
+
+def test_submitting_someone_elses_attempt_is_refused_and_changes_nothing(world, ex, snapshot):
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    services.answers_save(
+        actor=world.member_user,
+        attempt_id=attempt.pk,
+        items=[{"question": _by_kind(ex)["single"], "response": ["A"], "seq": 1}],
+    )
+    before = snapshot()
+    with pytest.raises(BusinessError) as err:
+        services.attempt_submit(actor=world.secretary_a, attempt_id=attempt.pk)
+    assert err.value.code == "exams.not_found"
+    assert snapshot() == before
+    attempt.refresh_from_db()
+    assert attempt.status == "open" and attempt.score is None
+
+
+def test_a_save_with_one_bad_item_or_by_someone_else_applies_nothing(world, ex, snapshot):
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    good = {"question": _by_kind(ex)["single"], "response": ["A"], "seq": 1}
+    before = snapshot()
+    with pytest.raises(BusinessError) as err:
+        services.answers_save(
+            actor=world.member_user, attempt_id=attempt.pk, items=[good, {"question": 999999, "seq": 2}]
+        )
+    assert err.value.code == "exams.bad_answer"
+    with pytest.raises(BusinessError) as err:
+        services.answers_save(actor=world.secretary_a, attempt_id=attempt.pk, items=[good])
+    assert err.value.code == "exams.not_found"
+    assert snapshot() == before
+    assert not Answer.objects.filter(attempt=attempt, seq__gt=0).exists()
