@@ -72,7 +72,9 @@ def record(
         ip=ctx.ip,
         request_id=ctx.request_id,
     )
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two round trips on every audited write): a failure here
+    # must roll the caller's change back anyway. Outside a transaction this is the entry's own transaction.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry.seq = head.seq + 1
         entry.prev_mac = head.mac
