@@ -149,7 +149,7 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, An
         "storm_s": round(storm_s, 1),
         "phases": phases,
         "rates": rates,
-        "ratio": round(rates["submit"] / rates["write"], 2) if rates["write"] else 0.0,
+        "ratio": rates["submit"] / rates["write"] if rates["write"] else 0.0,  # judged unrounded
         "status": run["status"],
         "errors_5xx": errors_5xx,
         "acked": acked,
@@ -161,7 +161,7 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, An
     (VAR / f"exams-{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(
         f"   storms: {storm_s:.1f} s; submits {rates['submit']}/s vs writes {rates['write']}/s "
-        f"(×{result['ratio']}); lost {len(lost)}; 5xx {errors_5xx}; submitted {submitted}/{args.examinees}",
+        f"(×{result['ratio']:.3f}); lost {len(lost)}; 5xx {errors_5xx}; submitted {submitted}/{args.examinees}",
         flush=True,
     )
     return result
@@ -190,7 +190,7 @@ def report(results: list[dict[str, Any]], info: dict[str, str]) -> str:
         lines.append(
             f"| {r['label']} | {r['examinees']:,} × {r['questions']} | {r['workers']} | {p('start')} | "
             f"{p('save')} | {p('submit')} | {p('write')} | {r['rates']['submit']} vs {r['rates']['write']} "
-            f"= {r['ratio']}× {_ok(r['ratio'] >= RATIO_TARGET)} | {r['lost']} / {r['acked']:,} "
+            f"= {r['ratio']:.3f}× {_ok(r['ratio'] >= RATIO_TARGET)} | {r['lost']} / {r['acked']:,} "
             f"{_ok(r['lost'] == 0)} | {r['errors_5xx']} {_ok(r['errors_5xx'] == 0)} | "
             f"{r['submitted']:,} | {r['load']} |"
         )
