@@ -11,8 +11,9 @@ Such a list stays counted while people use it: the count's query is kept beside 
 recounts each list read in the last ``KEEP_WARM`` seconds before its count expires. So only the first
 request for a large list after ten idle minutes runs the whole-tree ``COUNT`` (bench/RESULTS.md, issue 2).
 
-A view that knows the count without counting (the member roster sums ``members.OrgHeadcount``) sets it on
-the queryset as ``known_count`` before paginating; the paginator then neither counts nor caches.
+A view that can know the count without counting (the member roster sums ``members.OrgHeadcount``) sets a
+callable on the queryset as ``known_count`` before paginating; the paginator calls it only when the page is
+full (a shorter page gives the count anyway), and counts as above when it answers ``None``.
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
     @cached_property
     def count(self) -> int:
         known = getattr(self.object_list, "known_count", None)
-        if known is not None:  # a count the view took from kept totals (e.g. ``members.headcount``)
-            return int(known)
+        if known is not None:  # kept totals (e.g. ``members.headcount``), asked only when needed
+            value = known()
+            if value is not None:
+                return int(value)
         query = getattr(self.object_list, "query", None)
         if query is None:
             return len(self.object_list)

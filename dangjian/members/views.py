@@ -92,7 +92,8 @@ class MemberListView(ScopedListView):
         return self.filterset.qs.order_by("org__path", "name", "id")
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
-        queryset.known_count = roll_count(self.request.user, self.request.GET)  # type: ignore[attr-defined]
+        params = self.request.GET
+        queryset.known_count = lambda: roll_count(self.request.user, params)  # type: ignore[attr-defined]
         return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

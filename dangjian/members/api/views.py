@@ -60,7 +60,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def paginate_queryset(self, queryset: Any) -> Any:
         if self.action == "list":
-            queryset.known_count = roll_count(self.request.user, self.request.query_params)
+            params = self.request.query_params
+            queryset.known_count = lambda: roll_count(self.request.user, params)
         return super().paginate_queryset(queryset)
 
     def _writable(self, pk: Any) -> Member:
