@@ -245,6 +245,7 @@ INVENTORY: dict[str, dict[str, str]] = {
     "members.orgheadcount": {
         "org": _I,
         "on_roll": _P,  # an organisation's size, as on the organisation tree
+        "in_subtree": _P,  # the same, with its subordinate organisations (the tree's roll-up)
     },
     "members.statuschange": {
         "id": _I,

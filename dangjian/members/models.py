@@ -157,11 +157,11 @@ class Member(models.Model):
 
 
 class OrgHeadcount(models.Model):
-    """How many members are on the roll directly in one organisation (not its subtree): a derived count
-    kept by ``Member.save``/``delete`` and the bulk writers (import, demo data, merging organisations) in
-    the writing transaction, rebuilt hourly and by ``manage.py members_recount``. A scope's roll is the sum
-    over its organisations: a few thousand small rows instead of counting 100,000 members
-    (bench/RESULTS.md)."""
+    """How many members are on the roll in one organisation: directly (``on_roll``) and with its whole
+    subtree (``in_subtree``). Derived counts kept by ``Member.save``/``delete`` and the bulk writers (import,
+    demo data, moving and merging organisations) in the writing transaction, rebuilt hourly and by
+    ``manage.py members_recount``. A scope's roll is then one row per granted subtree instead of counting
+    100,000 members (bench/RESULTS.md; docs/decisions/0008-kept-counts.md)."""
 
     org = models.OneToOneField(
         "orgs.Org",
@@ -171,6 +171,7 @@ class OrgHeadcount(models.Model):
         related_name="headcount",
     )
     on_roll = models.PositiveIntegerField("在册党员数", default=0)
+    in_subtree = models.PositiveIntegerField("含下级在册党员数", default=0)
 
     scope_org_field = "org"
 
@@ -179,7 +180,7 @@ class OrgHeadcount(models.Model):
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
-        return f"{self.org_id}: {self.on_roll}"
+        return f"{self.org_id}: {self.on_roll} / {self.in_subtree}"
 
 
 class ChangeKind(models.TextChoices):

@@ -148,6 +148,9 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
     old_parent = Org.objects.get_parent(org)
     old_path = org.path
     Org.objects.move(org, new_parent, pos="last-child")
+    from dangjian.members import headcount
+
+    headcount.resum()  # the subtree counts of the old and the new ancestors
     org = _refresh(org)
     audit.record(
         actor=actor,
@@ -199,6 +202,7 @@ def org_merge(*, actor: Any, source: Org, target: Org, on: dt.date | None = None
     for child in list(Org.objects.get_children(source)):
         check_child_kind(target, child.kind)
         Org.objects.move(child, _refresh(target), pos="last-child")
+    headcount.resum()  # the child organisations moved with their members
     source = _refresh(source)
     source.is_active = False
     source.merged_into = target

@@ -21,12 +21,27 @@ from dangjian.members.models import Member, OrgHeadcount
 from dangjian.members.tests.test_import import person, run
 from dangjian.members.views import MemberListView
 from dangjian.orgs import services as org_services
+from dangjian.orgs.models import Org
 
 ON = dt.date(2026, 5, 8)
 
 
 def kept() -> dict[int, int]:
     return {k: v for k, v in OrgHeadcount.objects.values_list("org_id", "on_roll") if v}
+
+
+def kept_subtrees() -> dict[int, int]:
+    return {k: v for k, v in OrgHeadcount.objects.values_list("org_id", "in_subtree") if v}
+
+
+def actual_subtrees() -> dict[int, int]:
+    """Members on the roll under each organisation (itself included), counted from the rows."""
+    found = {}
+    for org in Org.objects.all():
+        n = Member.objects.filter(exit_kind="", org__path__startswith=org.path).count()
+        if n:
+            found[org.pk] = n
+    return found
 
 
 def actual() -> dict[int, int]:
@@ -56,6 +71,9 @@ def chief(world: Any) -> Any:
 
 def test_the_counts_follow_members_created_through_the_model(world: Any) -> None:
     assert kept() == actual() == {world.branch_a.pk: 3, world.branch_b.pk: 1, world.branch_c.pk: 1}
+    assert kept_subtrees() == actual_subtrees()
+    assert kept_subtrees()[world.root.pk] == 5
+    assert kept_subtrees()[world.committee.pk] == 4  # 一公司党委: branch_a (3) + branch_b (1)
     assert headcount.rebuild() == 0  # nothing to repair
 
 
@@ -79,6 +97,7 @@ def test_status_services_keep_the_counts_exact(world: Any) -> None:
     )
     assert returned and member.pk == world.member_b.pk
     assert kept() == actual() == {world.branch_a.pk: 2, world.branch_b.pk: 1, world.branch_c.pk: 1}
+    assert kept_subtrees() == actual_subtrees()
     assert headcount.rebuild() == 0
 
 
@@ -90,14 +109,50 @@ def test_a_refused_change_leaves_the_counts_alone(world: Any, snapshot: Any) -> 
         )
     assert snapshot() == before
     assert kept() == {world.branch_a.pk: 3, world.branch_b.pk: 1, world.branch_c.pk: 1}
+    assert kept_subtrees() == actual_subtrees()
 
 
 def test_an_import_and_a_merge_keep_the_counts_exact(world: Any) -> None:
     report = run(world.secretary_a, [person("甲一"), person("乙二"), person("丙三")])
     assert report.created == 3
     assert kept()[world.branch_a.pk] == 6
+    assert kept_subtrees() == actual_subtrees()
     org_services.org_merge(actor=world.officer, source=world.branch_b, target=world.branch_a)
     assert kept() == actual() == {world.branch_a.pk: 7, world.branch_c.pk: 1}
+    assert kept_subtrees() == actual_subtrees()
+    assert headcount.rebuild() == 0
+
+
+def test_moving_and_merging_organisations_carry_their_subtrees(world: Any, chief: Any) -> None:
+    # 第二党支部 (1 member) moves from 一公司党委 to 二公司党委: both committees' subtrees change.
+    org_services.org_move(actor=chief, org=world.branch_b, new_parent=world.committee2)
+    assert kept_subtrees() == actual_subtrees()
+    assert kept_subtrees()[world.committee.pk] == 3
+    assert kept_subtrees()[world.committee2.pk] == 2
+    # 一公司党委 merges into 二公司党委: its branches (and 第一党小组) move with their members.
+    org_services.org_merge(actor=chief, source=world.committee, target=world.committee2)
+    assert kept_subtrees() == actual_subtrees()
+    assert kept_subtrees()[world.committee2.pk] == 5
+    assert world.committee.pk not in kept_subtrees()
+    assert headcount.rebuild() == 0
+
+
+def test_a_scope_is_counted_from_its_granted_subtrees_and_nodes(world: Any) -> None:
+    user = make_user("zuzhi", "组织员")
+    # 第一党支部 with its subtree, 第三党支部 alone, and 第一党小组 alone (inside the first grant).
+    for org, subtree in ((world.branch_a, True), (world.branch_c, False), (world.group_a, False)):
+        access_services.grant_create(
+            actor=None, user=user, role="committee_officer", org=org, include_subtree=subtree, bootstrap=True
+        )
+    rows = Member.objects.filter(exit_kind="")
+    assert headcount.on_roll_in_scope(user, "members.view") == 4 == rows.exclude(org=world.branch_b).count()
+    assert headcount.on_roll_in_scope(user, "members.view", under=world.committee) == 3
+    assert headcount.on_roll_in_scope(user, "members.view", under=world.committee2) == 1
+    assert headcount.on_roll_in_scope(user, "members.view", under=world.branch_b) == 0
+    # 第一党小组 has never had a member, so it has no row yet: the kept counts cannot tell, the rows count.
+    assert headcount.on_roll_in_scope(user, "members.view", under=world.group_a) is None
+    headcount.rebuild()  # the hourly recount gives every organisation its row
+    assert headcount.on_roll_in_scope(user, "members.view", under=world.group_a) == 0
 
 
 def test_the_lists_take_their_total_from_the_counts_and_match_the_rows(
@@ -111,6 +166,11 @@ def test_the_lists_take_their_total_from_the_counts_and_match_the_rows(
         cursor.execute(
             "UPDATE members_orgheadcount SET on_roll = on_roll + 100 WHERE org_id = %s", [world.branch_c.pk]
         )
+        lineage = [world.branch_c.pk, world.committee2.pk, world.root.pk]
+        cursor.execute(
+            "UPDATE members_orgheadcount SET in_subtree = in_subtree + 100 WHERE org_id IN (%s, %s, %s)",
+            lineage,
+        )
     assert api_count(client, chief) == 104  # the whole tree, from the kept counts
     assert api_count(client, world.officer) == 3  # 一公司党委's subtree: branch_a (2) + branch_b (1)
     assert api_count(client, chief, f"&org={world.committee2.pk}") == 101  # 党组织（含下级） only
@@ -123,7 +183,7 @@ def test_the_lists_take_their_total_from_the_counts_and_match_the_rows(
     assert "共 104 人" in client.get(roster).content.decode()
     assert "共 101 人" in client.get(roster, {"org": world.committee2.pk}).content.decode()
     # The hourly recount repairs the drift; the lists agree with the rows again.
-    assert headcount.rebuild() == 1
+    assert headcount.rebuild() == 3
     assert api_count(client, chief) == Member.objects.filter(exit_kind="").count() == 4
 
 
@@ -140,8 +200,9 @@ def test_the_recount_command_reports_and_repairs(world: Any, capsys: Any) -> Non
     Member.objects.filter(pk=world.member.pk).update(exit_kind="withdrew", exited_on=ON)  # bypasses the model
     assert kept()[world.branch_a.pk] == 3
     call_command("members_recount", verbosity=0)
-    assert "1 个党组织" in capsys.readouterr().out
+    assert "3 个党组织" in capsys.readouterr().out  # 第一党支部 and its two committees' subtrees
     assert kept() == actual()
+    assert kept_subtrees() == actual_subtrees()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -166,3 +227,4 @@ def test_members_added_to_one_branch_at_once_are_all_counted(world: Any) -> None
         t.join(timeout=120)
     assert not errors, errors
     assert kept()[world.branch_b.pk] == actual()[world.branch_b.pk] == 21
+    assert kept_subtrees() == actual_subtrees()
