@@ -180,3 +180,36 @@ def test_positions_are_scoped_through_their_organisation(world):
         org=world.branch_c, member=world.member_c, title="secretary", started_on="2024-01-10"
     )
     assert list(scope.restrict(Position.objects.all(), world.secretary_a, "orgs.view")) == [a]
+
+
+def test_own_rows_outside_the_grants_are_found_through_every_kind_of_path(world):
+    """``owner_rows_outside_grants`` decides whether ``restrict`` adds the owner clause: a secretary's own
+    record inside her branch adds nothing; one in another branch, a status change reached through the member,
+    and a job with no organisation at all (nullable path) each add rows the grants miss."""
+    from conftest import make_member
+    from dangjian.core import jobs
+    from dangjian.core.models import Job
+
+    sec = world.secretary_a
+    view = scope.scope_for(sec, "members.view")
+    assert not scope.owner_rows_outside_grants(sec, Member, view)  # no record of her own yet
+    inside = make_member(world.branch_a, "书记甲", user=sec)
+    scope.forget(sec)
+    assert not scope.owner_rows_outside_grants(sec, Member, view)
+    assert scope.restrict(Member.objects.all(), sec, "members.view").count() == 4
+    inside.delete()
+    mine = make_member(world.branch_c, "书记甲", user=sec)
+    StatusChange.objects.create(member=mine, kind="created", effective_on="2020-01-01")
+    scope.forget(sec)
+    assert scope.owner_rows_outside_grants(sec, Member, view)
+    assert scope.owner_rows_outside_grants(sec, StatusChange, view)
+    assert mine in scope.restrict(Member.objects.all(), sec, "members.view")
+
+    jobs_scope = scope.scope_for(sec, "members.import")
+    jobs.job_create(kind="members.import", user=sec, title="导入", org=world.branch_a)
+    scope.forget(sec)
+    assert not scope.owner_rows_outside_grants(sec, Job, jobs_scope)
+    orphan = jobs.job_create(kind="members.import", user=sec, title="导入", org=None)
+    scope.forget(sec)
+    assert scope.owner_rows_outside_grants(sec, Job, jobs_scope)
+    assert orphan in scope.restrict(Job.objects.all(), sec, "members.import")
