@@ -119,6 +119,7 @@ def token_beat(request: HttpRequest) -> HttpResponse | None:
     request.user = user  # as DRF sets it: the security headers mark a signed-in answer ``no-store``
     answer = HttpResponse(json.dumps(_answer(beat), separators=(",", ":")), content_type="application/json")
     answer["X-Frame-Options"] = settings.X_FRAME_OPTIONS  # as the clickjacking middleware it skipped
+    answer["Content-Length"] = str(len(answer.content))  # as the common middleware it skipped
     return answer
 
 

@@ -347,7 +347,7 @@ class TestEarlyAnswer:
             early["X-Content-Type-Options"] == "nosniff"
             and "frame-ancestors 'none'" in early["Content-Security-Policy"]
         )
-        assert early["X-Request-ID"]
+        assert early["X-Request-ID"] and early["Content-Length"] == str(len(early.content))
         assert "Allow" not in early  # DRF's: the view did not answer
         # The view's answer to the same beat (the session's path) has the same shape.
         from conftest import sign_in
