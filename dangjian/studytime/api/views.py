@@ -86,6 +86,13 @@ def _answer(beat: services.Heartbeat) -> dict[str, int]:
     return {"credited": beat.credited, "seconds_today": beat.seconds_today, "interval": beat.interval}
 
 
+_EARLY_MAX_BYTES = 1024  # a beat's body is some 50 bytes; a larger one is the view's to read
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def token_beat(request: HttpRequest) -> HttpResponse | None:
     """The answer to a well-formed beat with an API token that is accepted and credited, or ``None``: then
     ``HeartbeatView`` answers it as usual (every refusal, every other body, every session's beat).
@@ -95,10 +102,14 @@ def token_beat(request: HttpRequest) -> HttpResponse | None:
     cost a beat more CPU than its database work (docs/studytime-heartbeat.md). The same token check
     (``HeartbeatTokenAuthentication``, the parent's checks unchanged), the same body check, the same service
     and the same answer as the view's."""
-    if request.content_type != "application/json":
+    if (
+        request.content_type != "application/json"
+        or (request.content_params or {}).get("charset", "utf-8").lower() not in ("utf-8", "utf8")
+        or int(request.META.get("CONTENT_LENGTH") or 0) > _EARLY_MAX_BYTES
+    ):
         return None
-    try:
-        found = _well_formed(json.loads(request.body))
+    try:  # as DRF's JSON parser reads it: UTF-8, no NaN or Infinity
+        found = _well_formed(json.loads(request.body, parse_constant=_no_constant))
     except ValueError:
         return None
     if found is None:

@@ -310,8 +310,9 @@ class TestEarlyAnswer:
 
     @pytest.mark.parametrize(
         "case",
-        ["revoked", "admin", "no_member", "unknown_content", "bad_state", "not_json", "form", "bearer"],
-    )
+        ["revoked", "admin", "no_member", "unknown_content", "bad_state", "not_json", "nan", "form", "latin1",
+         "bearer"],
+    )  # fmt: skip
     def test_anything_else_goes_on_to_the_view(self, world: SimpleNamespace, case: str) -> None:
         user = world.member_user if case != "no_member" else make_user("nomember")
         token, key = tokens.token_create(actor=user, user=user, name="测试")
@@ -326,10 +327,11 @@ class TestEarlyAnswer:
             body = {"content": "doc:1", "state": "sleeping"}
         elif case == "not_json":
             body = "{"
+        elif case == "nan":
+            body = '{"content": "doc:1", "state": "visible", "n": NaN}'
         passed: list[Any] = []
-        request = self._request(
-            key, body, "application/x-www-form-urlencoded" if case == "form" else "application/json"
-        )
+        kinds = {"form": "application/x-www-form-urlencoded", "latin1": "application/json; charset=latin-1"}
+        request = self._request(key, body, kinds.get(case, "application/json"))
         if case == "bearer":
             request.META["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         answer = HeartbeatMiddleware(lambda r: passed.append(r) or "the view's answer")(request)
