@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "dangjian.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
+    # A token's well-formed study heartbeat is answered here (dangjian/studytime/middleware.py); everything
+    # else, including a refused one, goes on down the stack.
+    "dangjian.studytime.middleware.HeartbeatMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,6 +116,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
         "transaction_mode": "IMMEDIATE",
     }
+# PostgreSQL: the few fixed statements of the study heartbeat (dangjian/core/db.py ``prepared_cursor``) are
+# prepared once per connection; every other statement is bound on the client and never prepared, as Django
+# does by default. Turn off (0) behind a connection pooler that drops prepared statements (pgbouncer in
+# transaction mode before 1.21, or without ``max_prepared_statements``).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DATABASE_PREPARED_STATEMENTS:
+    # Django turns psycopg's preparing off (``None``); Django's own cursors never prepare whatever this says.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dangjian.access import scope
 from dangjian.audit import services as audit
+from dangjian.core import db
 from dangjian.core.errors import BusinessError
 from dangjian.members.models import Member
 from dangjian.members.selectors import member_get_own
@@ -172,14 +173,11 @@ _BEAT_SQL = (
 
 
 def _run(sql: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    db.run(sql, params)  # prepared once per connection on PostgreSQL (dangjian/core/db.py)
 
 
 def _select(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    return db.fetch(sql, params)
 
 
 def _adapt(value: dt.datetime) -> Any:

@@ -20,6 +20,7 @@ from dangjian.access.authentication import ApiTokenAuthentication
 from dangjian.access.models import ApiToken
 from dangjian.access.roles import ADMIN_ROLES
 from dangjian.accounts.models import User
+from dangjian.core import db
 from dangjian.studytime.services import raw_datetime
 
 # The user's columns a request reads (the others, e.g. the encrypted TOTP secret, load if ever read), in the
@@ -48,11 +49,10 @@ class HeartbeatTokenAuthentication(ApiTokenAuthentication):
     ``None`` for an account without a member record)."""
 
     def lookup(self, key: str) -> Any:
-        with connection.cursor() as cursor:
-            cursor.execute(_SQL, [*_ROLES, tokens.key_hash(key)])
-            row = cursor.fetchone()
-        if row is None:
+        found = db.fetch(_SQL, [*_ROLES, tokens.key_hash(key)])  # prepared once per connection on PostgreSQL
+        if not found:
             return None
+        row = found[0]
         n = len(_USER_FIELDS)
         values = [
             raw_datetime(v) if name in _DATETIMES else v

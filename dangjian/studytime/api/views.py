@@ -3,13 +3,16 @@ the organisations' progress."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -50,10 +53,9 @@ class JsonAnswer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def _beat_input(data: Any) -> tuple[str, str]:
-    """The content and state of a beat's body: a well-formed body (the pages' and clients' every beat) is
-    checked here, as ``HeartbeatInSerializer`` would accept it; anything else goes through the serializer,
-    which answers its usual 400."""
+def _well_formed(data: Any) -> tuple[str, str] | None:
+    """The content and state of a well-formed beat's body (the pages' and clients' every beat), checked as
+    ``HeartbeatInSerializer`` would accept it; ``None`` for anything else."""
     if isinstance(data, dict):
         content, state = data.get("content"), data.get("state")
         if (
@@ -66,9 +68,70 @@ def _beat_input(data: Any) -> tuple[str, str]:
             and state in rules.STATES
         ):
             return content, state
+    return None
+
+
+def _beat_input(data: Any) -> tuple[str, str]:
+    """The content and state of a beat's body: a well-formed body is checked directly, anything else goes
+    through the serializer, which answers its usual 400."""
+    found = _well_formed(data)
+    if found is not None:
+        return found
     checked = HeartbeatInSerializer(data=data)
     checked.is_valid(raise_exception=True)
     return checked.validated_data["content"], checked.validated_data["state"]
+
+
+def _answer(beat: services.Heartbeat) -> dict[str, int]:
+    return {"credited": beat.credited, "seconds_today": beat.seconds_today, "interval": beat.interval}
+
+
+_EARLY_MAX_BYTES = 1024  # a beat's body is some 50 bytes; a larger one is the view's to read
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def token_beat(request: HttpRequest) -> HttpResponse | None:
+    """The answer to a well-formed beat with an API token that is accepted and credited, or ``None``: then
+    ``HeartbeatView`` answers it as usual (every refusal, every other body, every session's beat).
+
+    Called by ``dangjian.studytime.middleware.HeartbeatMiddleware`` before the session, locale, CSRF and
+    message middleware and without DRF's request handling, which a token's beat does not use: together they
+    cost a beat more CPU than its database work (docs/studytime-heartbeat.md). The same token check
+    (``HeartbeatTokenAuthentication``, the parent's checks unchanged), the same body check, the same service
+    and the same answer as the view's."""
+    if (
+        request.content_type != "application/json"
+        or (request.content_params or {}).get("charset", "utf-8").lower() not in ("utf-8", "utf8")
+        or int(request.META.get("CONTENT_LENGTH") or 0) > _EARLY_MAX_BYTES
+    ):
+        return None
+    try:  # as DRF's JSON parser reads it: UTF-8, no NaN or Infinity
+        found = _well_formed(json.loads(request.body, parse_constant=_no_constant))
+    except ValueError:
+        return None
+    if found is None:
+        return None
+    try:
+        signed_in = HeartbeatTokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None  # the view refuses it, with the API's answer
+    if signed_in is None or signed_in[1].member_pk is None:
+        return None
+    user, token = signed_in
+    try:
+        beat = services.study_heartbeat(
+            user=user, content_key=found[0], state=found[1], member_id=token.member_pk
+        )
+    except BusinessError:  # raised before anything is written: the view answers it
+        return None
+    request.user = user  # as DRF sets it: the security headers mark a signed-in answer ``no-store``
+    answer = HttpResponse(json.dumps(_answer(beat), separators=(",", ":")), content_type="application/json")
+    answer["X-Frame-Options"] = settings.X_FRAME_OPTIONS  # as the clickjacking middleware it skipped
+    answer["Content-Length"] = str(len(answer.content))  # as the common middleware it skipped
+    return answer
 
 
 class HeartbeatView(APIView):
@@ -99,9 +162,7 @@ class HeartbeatView(APIView):
             if exc.code == "studytime.no_member":
                 raise PermissionDenied(exc.message) from exc
             return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            {"credited": beat.credited, "seconds_today": beat.seconds_today, "interval": beat.interval}
-        )
+        return Response(_answer(beat))
 
 
 class HoursRowSerializer(serializers.Serializer[Any]):

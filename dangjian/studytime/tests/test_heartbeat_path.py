@@ -4,6 +4,7 @@ its SQL names the models' tables, and the process keeps resolved content only as
 from __future__ import annotations
 
 import datetime as dt
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,6 +24,7 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Org
 from dangjian.studytime import content, services
 from dangjian.studytime.api import auth
+from dangjian.studytime.middleware import HEARTBEAT_PATH, HeartbeatMiddleware
 from dangjian.studytime.models import StudyClock, StudyDay
 
 BEAT = {"content": "doc:1", "state": "visible"}
@@ -273,3 +275,141 @@ class TestContentCache:
             assert content.resolve_cached("gate:1", world.member_user) is not None
         finally:
             content.forget()
+
+
+class TestEarlyAnswer:
+    """A token's well-formed beat is answered by ``HeartbeatMiddleware`` before the session, locale, CSRF and
+    message middleware and DRF; everything else goes on to ``HeartbeatView`` as before."""
+
+    def _request(
+        self, key: str, body: dict[str, Any] | str | None = None, kind: str = "application/json"
+    ) -> Any:
+        from django.test import RequestFactory
+
+        data = body if isinstance(body, str) else json.dumps(body or BEAT)
+        return RequestFactory().post(
+            "/api/v1/study/heartbeat/", data, content_type=kind, HTTP_AUTHORIZATION=f"Token {key}"
+        )
+
+    def test_the_middleware_watches_the_heartbeat_route(self) -> None:
+        assert reverse("studytime-heartbeat") == HEARTBEAT_PATH
+
+    def test_a_credited_token_beat_is_answered_without_the_rest_of_the_stack(
+        self, world: SimpleNamespace
+    ) -> None:
+        key = _token(world.member_user)
+
+        def rest_of_the_stack(request: Any) -> Any:
+            raise AssertionError("answered by the view")
+
+        early = HeartbeatMiddleware(rest_of_the_stack)
+        response = early(self._request(key))
+        assert response.status_code == 200
+        assert json.loads(response.content) == {"credited": 0, "seconds_today": 0, "interval": 15}
+        assert StudyDay.objects.get(member=world.member, content_key="doc:1").beats == 1
+
+    @pytest.mark.parametrize(
+        "case",
+        ["revoked", "admin", "no_member", "unknown_content", "bad_state", "not_json", "nan", "form", "latin1",
+         "bearer"],
+    )  # fmt: skip
+    def test_anything_else_goes_on_to_the_view(self, world: SimpleNamespace, case: str) -> None:
+        user = world.member_user if case != "no_member" else make_user("nomember")
+        token, key = tokens.token_create(actor=user, user=user, name="测试")
+        body: dict[str, Any] | str = BEAT
+        if case == "revoked":
+            tokens.token_revoke(actor=user, token=token)
+        elif case == "admin":
+            access_services.grant_create(actor=None, user=user, role="system_admin", bootstrap=True)
+        elif case == "unknown_content":
+            body = {"content": "doc:999", "state": "visible"}
+        elif case == "bad_state":
+            body = {"content": "doc:1", "state": "sleeping"}
+        elif case == "not_json":
+            body = "{"
+        elif case == "nan":
+            body = '{"content": "doc:1", "state": "visible", "n": NaN}'
+        passed: list[Any] = []
+        kinds = {"form": "application/x-www-form-urlencoded", "latin1": "application/json; charset=latin-1"}
+        request = self._request(key, body, kinds.get(case, "application/json"))
+        if case == "bearer":
+            request.META["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        answer = HeartbeatMiddleware(lambda r: passed.append(r) or "the view's answer")(request)
+        assert answer == "the view's answer" and passed == [request]
+        assert not StudyDay.objects.filter(member=world.member).exists()
+
+    def test_the_early_answer_has_the_security_headers_and_the_views_body(
+        self, client, world: SimpleNamespace
+    ) -> None:
+        key = _token(world.member_user)
+        early = _beat(client, key)
+        assert early["Content-Type"] == "application/json"
+        assert early["Cache-Control"] == "no-store" and early["X-Frame-Options"] == "DENY"
+        assert (
+            early["X-Content-Type-Options"] == "nosniff"
+            and "frame-ancestors 'none'" in early["Content-Security-Policy"]
+        )
+        assert early["X-Request-ID"] and early["Content-Length"] == str(len(early.content))
+        assert "Allow" not in early  # DRF's: the view did not answer
+        # The view's answer to the same beat (the session's path) has the same shape.
+        from conftest import sign_in
+
+        sign_in(client, world.member_user)
+        late = client.post(reverse("studytime-heartbeat"), BEAT, content_type="application/json")
+        assert late.status_code == 200 and "Allow" in late
+        assert set(late.json()) == set(early.json()) and late.json()["interval"] == early.json()["interval"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+class TestPreparedStatements:
+    """The heartbeat's statements are prepared once per connection (dangjian/core/db.py), no others."""
+
+    def _prepared(self) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    def _forget(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")  # psycopg forgets its names too when it sees this
+
+    def test_the_token_query_and_the_beats_statements_are_prepared(
+        self, client, world: SimpleNamespace
+    ) -> None:
+        self._forget()
+        key = _token(world.member_user)
+        for _ in range(2):
+            assert _beat(client, key).status_code == 200
+        prepared = self._prepared()
+        assert any("access_apitoken" in sql for sql in prepared)
+        assert any("studytime_studyclock c" in sql for sql in prepared)
+        assert any(sql.startswith("UPDATE studytime_studyday") for sql in prepared)
+        assert not any("members_member" in sql and "access_apitoken" not in sql for sql in prepared)
+
+    def test_off_nothing_is_prepared(self, client, world: SimpleNamespace, settings: Any) -> None:
+        settings.DATABASE_PREPARED_STATEMENTS = False
+        self._forget()
+        key = _token(world.member_user)
+        for _ in range(2):
+            assert _beat(client, key).status_code == 200
+        assert self._prepared() == []
+
+    def test_a_rollback_between_beats_is_survived(self, world: SimpleNamespace) -> None:
+        from django.db import transaction
+
+        services.study_heartbeat(user=world.member_user, content_key="doc:1", state="visible")
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            services.study_heartbeat(user=world.member_user, content_key="doc:2", state="visible")
+            1 / 0  # noqa: B018 (rolls the savepoint back: psycopg deallocates its statements)
+        services.study_heartbeat(user=world.member_user, content_key="doc:1", state="visible")
+        assert StudyDay.objects.get(member=world.member, content_key="doc:1").beats == 2
+        assert not StudyDay.objects.filter(member=world.member, content_key="doc:2").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_gets_a_new_prepared_cursor(world: SimpleNamespace) -> None:
+    services.study_heartbeat(user=world.member_user, content_key="doc:1", state="visible")
+    connection.close()
+    services.study_heartbeat(user=world.member_user, content_key="doc:1", state="visible")
+    assert StudyDay.objects.get(member=world.member, content_key="doc:1").beats == 2
