@@ -488,6 +488,34 @@ class Client:
         raise AssertionError("unreachable")
 
 
+def _reader(free: Any) -> tuple[int, str]:
+    """``(member id, token)`` of the first ``benchread<i>`` account whose member can still earn article_read
+    today (created from ``free``, members without an account, when none can)."""
+    from django.utils import timezone
+
+    from dangjian.access import tokens
+    from dangjian.accounts.models import User
+    from dangjian.members.models import Member
+    from dangjian.points import selectors
+
+    today = timezone.localdate()
+    for i in range(1000):
+        user = User.objects.filter(username=f"benchread{i}").first()
+        if user is None:
+            member = Member.objects.get(pk=next(free))
+            user = User.objects.create_user(
+                username=f"benchread{i}", password="Bench@2026-study", full_name=member.name
+            )
+            member.user = user
+            member.save(update_fields=["user"])
+        else:
+            member = Member.objects.get(user=user)
+        read = next(p for p in selectors.points_today(member, today) if p.rule.code == "article_read")
+        if read.cap is None or read.earned < read.cap:
+            return member.pk, tokens.token_create(actor=user, user=user, name="bench")[1]
+    raise SystemExit("no reader below article_read's daily cap")
+
+
 def _accounts(port: int) -> dict[str, Any]:
     """API tokens for the demo accounts and for bench members who beat (one member per client thread)."""
     from django.db import transaction
@@ -509,7 +537,7 @@ def _accounts(port: int) -> dict[str, Any]:
         # Members without an account, linked to new ones: the heartbeat clients and the member whose point
         # must show.
         free = iter(list(Member.objects.filter(user__isnull=True, exit_kind="").order_by("pk").values_list(
-            "pk", flat=True)[:9]))  # fmt: skip
+            "pk", flat=True)[:30]))  # fmt: skip
         beaters = []
         for i in range(9):
             user = User.objects.filter(username=f"bench{i}").first()  # there when measuring again (--reuse)
@@ -525,8 +553,11 @@ def _accounts(port: int) -> dict[str, Any]:
             beaters.append((member.pk, tokens.token_create(actor=user, user=user, name="bench")[1]))
         out["beaters"] = beaters
         out["content"] = [f"bench:{pk}" for pk in Org.objects.order_by("pk").values_list("pk", flat=True)[:9]]
-        # An article the last member has not opened today, for the freshness measurement.
-        opened = set(StudyDay.objects.filter(member_id=beaters[-1][0], on=timezone.localdate()).values_list(
+        # The reader whose point must show: a member still below article_read's daily cap today (runs again
+        # with --reuse on one day use the reader up: after the cap a read earns nothing to show).
+        out["reader"] = _reader(free)
+        # An article the reader has not opened today, for the freshness measurement.
+        opened = set(StudyDay.objects.filter(member_id=out["reader"][0], on=timezone.localdate()).values_list(
             "content_key", flat=True))  # fmt: skip
         out["fresh_content"] = next(
             f"bench:{pk}" for pk in Org.objects.order_by("-pk").values_list("pk", flat=True)
@@ -642,7 +673,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
     # (c) a point visible after the event: heartbeats 15.5 s apart on an article until article_read is awarded
     # (30 s of reading), then GET /api/v1/points/me/ until the day's total shows it.
-    member_pk, token = acc["beaters"][-1]
+    member_pk, token = acc["reader"]
     reader = Client(port, token)
     me = lambda: json.loads(reader.request("GET", "/api/v1/points/me/")[1])  # noqa: E731
     before = me()["totals"]["day"]
