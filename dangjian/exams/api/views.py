@@ -549,6 +549,7 @@ class PracticeAnswerView(_Own):
 class MistakesView(_Own):
     @extend_schema(responses=s.MistakeSerializer(many=True))
     def get(self, request: Request) -> Response:
+        services.mistakes_file_pending(user=_user(request))  # a submission whose filing did not happen
         resolved = request.query_params.get("resolved") == "1"
         rows = selectors.mistake_list(user=_user(request), resolved=resolved)[:200]
         return Response(s.MistakeSerializer(rows, many=True).data)
