@@ -142,3 +142,16 @@ def test_two_simultaneous_filings_of_one_submission_file_it_once(world, ex):
     counts = list(MistakeBook.objects.filter(user=world.member_user).values_list("wrong_count", flat=True))
     assert counts and set(counts) == {1}
     assert not Attempt.objects.get(pk=attempt.pk).mistakes_pending
+
+
+def test_the_filing_after_a_real_commit_leaves_the_connection_committing_synchronously(world, ex):
+    from dangjian.exams.models import MistakeBook
+
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk)  # all blank: filed on commit
+    assert not Attempt.objects.get(pk=attempt.pk).mistakes_pending
+    assert MistakeBook.objects.filter(user=world.member_user).count() == 4  # the objective questions
+    if connection.vendor == "postgresql":  # the filing's quick commit was its own transaction's only
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
