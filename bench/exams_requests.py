@@ -94,7 +94,7 @@ def measure(examinees: int, sql: str, profile: str = "") -> None:
         queries = statistics.median(v[1] for v in values)
         print(f"  {step:7} {ms:6.1f} ms  {queries:4.0f} queries")
     if profile:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
     for step in sql.split(",") if sql else []:
         print(f"-- {step}")
         for i, statement in enumerate(shown.get(step, []), 1):

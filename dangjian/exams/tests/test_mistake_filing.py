@@ -121,3 +121,13 @@ def test_the_submissions_locked_transaction_holds_no_mistake_book_statement(
     with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=False):
         services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk)  # all blank: wrong
     assert not [q for q in ctx.captured_queries if "exams_mistakebook" in q["sql"]]
+
+
+def test_the_mistake_upsert_names_the_mistake_books_table_and_columns():
+    sql = taking._MISTAKES_UPSERT_SQL
+    assert f"INSERT INTO {MistakeBook._meta.db_table} " in sql
+    names = ("user", "question", "last_response", "wrong_count", "resolved", "first_wrong_at", "updated_at")
+    for name in names:
+        assert MistakeBook._meta.get_field(name).column in sql
+    assert taking._CLAIM_QUICK_SQL.split()[:3] == ["UPDATE", Attempt._meta.db_table, "SET"]
+    assert Attempt._meta.get_field("mistakes_pending").column in taking._CLAIM_QUICK_SQL
