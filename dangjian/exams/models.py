@@ -319,6 +319,10 @@ class Attempt(IntegrityProtected):
     # ``save_tokens_at``; null means a full bucket.
     save_tokens = models.FloatField("保存令牌", null=True, blank=True, editable=False)
     save_tokens_at = models.DateTimeField("令牌更新时间", null=True, blank=True, editable=False)
+    # Set by the submission when it graded wrong objective answers, cleared in the short transaction that
+    # files them in the 错题本 after the submission committed (``services.taking``): a submission whose
+    # process died in between is filed by the repair (``mistakes_file_pending``), and never twice.
+    mistakes_pending = models.BooleanField("错题待归入错题本", default=False, editable=False)
 
     scope_org_field = "exam__org"
     scope_self_field = "user"
@@ -334,7 +338,12 @@ class Attempt(IntegrityProtected):
             ),
             models.UniqueConstraint(fields=["exam", "user", "number"], name="exams_attempt_unique_number"),
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(
+                fields=["user"], condition=Q(mistakes_pending=True), name="exams_attempt_mistakes_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exam} · {self.user} · 第{self.number}次"

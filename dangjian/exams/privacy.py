@@ -80,6 +80,7 @@ INVENTORY: dict[str, dict[str, str]] = {
         "row_mac": _I,
         "save_tokens": _I,  # the save rate limit's bucket
         "save_tokens_at": _I,
+        "mistakes_pending": _I,  # the 错题本 filing after the submission (a processing flag)
     },
     "exams.answer": {
         "id": _I,

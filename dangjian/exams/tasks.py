@@ -15,6 +15,14 @@ def submit_overdue_attempts() -> int:
     return services.attempts_autosubmit()
 
 
+@db_periodic_task(crontab(minute="25"))  # type: ignore[untyped-decorator]
+def file_pending_mistakes() -> int:
+    """Every hour at :25: file in the 错题本 the wrong answers of submissions whose filing right after the
+    submission did not happen (``services.mistakes_file_pending``; the 错题本 pages do it for their
+    reader)."""
+    return services.mistakes_file_pending()
+
+
 @db_periodic_task(crontab(minute="40"))  # type: ignore[untyped-decorator]
 def send_exam_reminders() -> int:
     """Every hour at :40: remind the takers who have not started an exam closing within a day (once)."""

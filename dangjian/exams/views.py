@@ -715,6 +715,7 @@ class PracticeHomeView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _no_admins(request)
+        services.mistakes_file_pending(user=_user(request))  # a submission whose filing did not happen
         banks = services.usable_banks(request.user)
         context = {
             "has_banks": banks.exists(),
@@ -786,6 +787,7 @@ class MistakeListView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _no_admins(request)
+        services.mistakes_file_pending(user=_user(request))  # a submission whose filing did not happen
         resolved = request.GET.get("resolved") == "1"
         mistakes = list(selectors.mistake_list(user=request.user, resolved=resolved)[:200])
         return render(request, "exams/mistake_list.html", {"mistakes": mistakes, "resolved": resolved})

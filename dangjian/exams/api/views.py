@@ -469,12 +469,13 @@ class AnswersView(_Own):
 class SubmitView(_Own):
     @extend_schema(request=s.SubmitSerializer, responses={200: dict})
     def post(self, request: Request, pk: int) -> Response:
-        data = s.SubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        items: list[dict[str, Any]] = []
+        if request.data not in ({}, {"answers": []}):  # the usual submit has nothing left to save
+            data = s.SubmitSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            items = data.validated_data["answers"]
         try:  # the service locks the attempt only if it is the actor's own: no separate read first
-            attempt = services.attempt_submit(
-                actor=request.user, attempt_id=pk, items=data.validated_data["answers"]
-            )
+            attempt = services.attempt_submit(actor=request.user, attempt_id=pk, items=items)
         except BusinessError as exc:
             if exc.code == "exams.not_found":
                 raise NotFound("答卷不存在") from None
@@ -549,6 +550,7 @@ class PracticeAnswerView(_Own):
 class MistakesView(_Own):
     @extend_schema(responses=s.MistakeSerializer(many=True))
     def get(self, request: Request) -> Response:
+        services.mistakes_file_pending(user=_user(request))  # a submission whose filing did not happen
         resolved = request.query_params.get("resolved") == "1"
         rows = selectors.mistake_list(user=_user(request), resolved=resolved)[:200]
         return Response(s.MistakeSerializer(rows, many=True).data)

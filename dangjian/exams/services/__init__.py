@@ -92,6 +92,7 @@ from dangjian.exams.services.taking import (
     attempt_start,
     attempt_submit,
     attempts_autosubmit,
+    mistakes_file_pending,
 )
 
 __all__ = [
@@ -137,6 +138,7 @@ __all__ = [
     "import_check",
     "is_taker",
     "mistake_remove",
+    "mistakes_file_pending",
     "paper_copy",
     "paper_create",
     "paper_draw",

@@ -24,7 +24,12 @@ from dangjian.exams.models import (
     tag_q,
 )
 from dangjian.exams.services._common import DAILY_SIZE, TAG_SIZE, _member_of
-from dangjian.exams.services.taking import _award_quiz, _mistakes_add, _stored_response
+from dangjian.exams.services.taking import (
+    _award_quiz,
+    _mistakes_add,
+    _stored_response,
+    mistakes_file_pending,
+)
 
 # --------------------------------------------------------------------------------------------------------
 # Practice and the 错题本
@@ -67,12 +72,19 @@ def practice_daily(*, actor: Any, rng: random.Random | None = None) -> DailyPrac
         return DailyPractice.objects.get(user=actor, kind=PracticeKind.DAILY, day=today)
 
 
-@transaction.atomic
 def practice_start(
     *, actor: Any, kind: str, tag: str = "", rng: random.Random | None = None
 ) -> DailyPractice:
     """A new practice set: ``tag`` (专项练习, up to ``TAG_SIZE`` questions of one knowledge tag) or
-    ``mistakes`` (错题重练: the unresolved questions of the actor's 错题本)."""
+    ``mistakes`` (错题重练: the unresolved questions of the actor's 错题本, any submission's filing that did
+    not happen done first)."""
+    if kind == PracticeKind.MISTAKES:
+        mistakes_file_pending(user=actor)
+    return _practice_start(actor=actor, kind=kind, tag=tag, rng=rng)
+
+
+@transaction.atomic
+def _practice_start(*, actor: Any, kind: str, tag: str, rng: random.Random | None) -> DailyPractice:
     rng = rng or random.SystemRandom()
     if kind == PracticeKind.TAG:
         tag = (tag or "").strip()

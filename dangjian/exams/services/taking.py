@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from dangjian.audit import services as audit
@@ -225,9 +225,12 @@ def attempt_leave(*, actor: Any, attempt_id: int) -> int:
     return attempt.leave_count + 1
 
 
-def _grade_answers(attempt: Attempt) -> tuple[Decimal, int]:
-    """Mark every objective answer of a submitted attempt and collect the wrong ones in the 错题本.
-    Returns the total score and the number of answers waiting for a grader.
+Wrong = list[tuple[int, list[str]]]  # (question id, the wrong response) of the objective answers
+
+
+def _grade_answers(attempt: Attempt) -> tuple[Decimal, int, Wrong]:
+    """Mark every objective answer of a submitted attempt. Returns the total score, the number of answers
+    waiting for a grader and the wrong objective answers (for the 错题本, filed after the commit).
 
     Plain rows, not model instances, and one UPDATE per outcome (right at a given score, wrong, blank short
     answer) rather than a CASE per row: this runs inside the submit's write lock, and a fifty-row
@@ -242,7 +245,7 @@ def _grade_answers(attempt: Attempt) -> tuple[Decimal, int]:
     )  # fmt: skip
     now = timezone.now()
     outcomes: dict[tuple[bool | None, Decimal | None, dt.datetime | None], list[int]] = {}
-    wrong: list[tuple[int, list[str]]] = []
+    wrong: Wrong = []
     total, pending = Decimal("0"), 0
     for pk, question_id, kind, right, response, max_score, was_correct, was_score, graded_at in rows:
         before = (was_correct, was_score, graded_at)
@@ -258,49 +261,140 @@ def _grade_answers(attempt: Attempt) -> tuple[Decimal, int]:
             pending += 1
         else:
             total += score
-    for (correct, score, graded_at), pks in outcomes.items():
-        Answer.objects.filter(pk__in=pks).update(is_correct=correct, score=score, graded_at=graded_at)
-    _mistakes_add(attempt.user_id, wrong)
-    return total, pending
+    _write_grades(outcomes)
+    return total, pending, wrong
+
+
+_GRADE_COLUMNS: tuple[tuple[str, models.Field[Any, Any]], ...] = (
+    ("is_correct", models.BooleanField(null=True)),
+    ("score", models.DecimalField(max_digits=5, decimal_places=1, null=True)),
+    ("graded_at", models.DateTimeField(null=True)),
+)
+
+
+def _write_grades(outcomes: dict[tuple[bool | None, Decimal | None, dt.datetime | None], list[int]]) -> None:
+    """One UPDATE for all the outcomes: a column with one value across them is set plainly, otherwise by a
+    ``CASE`` over the answers of all outcomes but the largest (which is the ``ELSE``) — a few ``IN``
+    lists, not a ``WHEN`` per row."""
+    if not outcomes:
+        return
+    groups = sorted(outcomes.items(), key=lambda item: len(item[1]))
+    values: dict[str, Any] = {}
+    for i, (name, field) in enumerate(_GRADE_COLUMNS):
+        distinct = {key[i] for key, _ in groups}
+        if len(distinct) == 1:
+            values[name] = next(iter(distinct))
+            continue
+        whens = [When(pk__in=pks, then=Value(key[i], output_field=field)) for key, pks in groups[:-1]]
+        values[name] = Case(*whens, default=Value(groups[-1][0][i], output_field=field), output_field=field)
+    Answer.objects.filter(pk__in=[pk for _, pks in groups for pk in pks]).update(**values)
+
+
+def _file_mistakes(attempt_id: int, user_id: int, wrong: Wrong | None = None) -> bool:
+    """File a submitted attempt's wrong objective answers in its examinee's 错题本, once: in one short
+    transaction that clears the attempt's ``mistakes_pending`` (a conditional UPDATE, so a second filer of
+    the same attempt — a retried submit, the repair, a concurrent page — finds nothing to do) and adds the
+    answers. ``wrong`` as the submission graded them; ``None`` reads them from the graded answers (the
+    repair). Returns whether this call filed them.
+
+    Run after the submission committed, outside its lock: the 错题本 is the member's own practice aid,
+    derived from the graded answers. If the process dies before this commits, the flag stays set and
+    ``mistakes_file_pending`` files the attempt later (the hourly task, the 错题本 pages, the next submit
+    call of the attempt).
+
+    On PostgreSQL, when this is its own transaction, the commit does not wait for its WAL flush (the flush
+    costs milliseconds on a slow disk, and the submit storm pays it per examinee): a crash of the database
+    that loses it loses the cleared flag with it, so the repair files the attempt again."""
+    quick = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if not _claim_filing(attempt_id, quick):
+            return False
+        if wrong is None:
+            wrong = list(
+                Answer.objects.filter(
+                    attempt_id=attempt_id, is_correct=False, question__kind__in=OBJECTIVE_KINDS
+                )
+                .order_by("position")
+                .values_list("question_id", "response")
+            )
+        _mistakes_add(user_id, wrong)
+    return True
+
+
+# The claim, on PostgreSQL with ``SET LOCAL synchronous_commit TO OFF`` evaluated in its RETURNING (so only
+# when it claimed the filing, and without a statement of its own).
+_CLAIM_QUICK_SQL = (
+    "UPDATE exams_attempt SET mistakes_pending = false WHERE id = %s AND mistakes_pending "
+    "RETURNING set_config('synchronous_commit', 'off', true)"
+)
+
+
+def _claim_filing(attempt_id: int, quick: bool) -> bool:
+    if not quick:
+        return bool(
+            Attempt.objects.filter(pk=attempt_id, mistakes_pending=True).update(mistakes_pending=False)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_QUICK_SQL, [attempt_id])
+        return cursor.fetchone() is not None
+
+
+def _file_mistakes_after_commit(attempt_id: int, user_id: int, wrong: Wrong | None = None) -> None:
+    """Queue the filing of an attempt's wrong answers for right after the current transaction commits.
+    ``robust``: a failure there is logged and leaves the attempt to the repair; the committed submission
+    and its answer to the examinee are unaffected."""
+    transaction.on_commit(lambda: _file_mistakes(attempt_id, user_id, wrong), robust=True)
+
+
+def mistakes_file_pending(*, user: Any = None, limit: int = 1000) -> int:
+    """Repair: file the 错题本 of submitted attempts whose filing after the submission did not happen (the
+    process died between the two commits, or the filing failed) — the user's own (``user``, before a page
+    reads their 错题本) or anybody's (the hourly task, ``limit`` attempts per call). Returns the number of
+    attempts filed. Idempotent (``_file_mistakes``)."""
+    pending = Attempt.objects.filter(mistakes_pending=True)
+    if user is not None:
+        pending = pending.filter(user=user)
+    rows = list(pending.order_by("pk").values_list("pk", "user_id")[:limit])
+    return sum(_file_mistakes(pk, user_id) for pk, user_id in rows)
+
+
+# The one write of the 错题本 the ORM cannot say in one statement: insert the new questions and, for the
+# known ones, count again, reopen and keep the latest wrong response (an increment on conflict). The same
+# SQL on SQLite (≥ 3.24) and PostgreSQL; the table and columns are MistakeBook's (a test checks them).
+_MISTAKES_UPSERT_SQL = (
+    "INSERT INTO exams_mistakebook "
+    "(user_id, question_id, last_response, wrong_count, resolved, first_wrong_at, updated_at) VALUES {rows} "
+    "ON CONFLICT (user_id, question_id) DO UPDATE SET wrong_count = exams_mistakebook.wrong_count + 1, "
+    "resolved = excluded.resolved, last_response = excluded.last_response, updated_at = excluded.updated_at"
+)
 
 
 def _mistakes_add(user_id: int, wrong: Sequence[tuple[int, list[str]]]) -> None:
     """Put the wrong answers in the user's 错题本: new questions added, known ones counted again and
-    reopened with the latest wrong response. Set-based (a submit may carry fifty wrong answers): one read,
-    one insert and one update per distinct response at most."""
+    reopened with the latest wrong response. One statement however many (a submit may carry fifty wrong
+    answers), and a concurrent filing of the same question by the same user counts too."""
     if not wrong:
         return
-    responses = dict(wrong)
-    now = timezone.now()
-    known = dict(
-        MistakeBook.objects.filter(user_id=user_id, question_id__in=responses).values_list(
-            "question_id", "pk"
-        )
-    )
-    MistakeBook.objects.bulk_create(
-        [
-            MistakeBook(user_id=user_id, question_id=q, last_response=r)
-            for q, r in responses.items()
-            if q not in known
-        ],
-        ignore_conflicts=True,  # the same question counted by a concurrent submit of the same user
-    )
-    by_response: dict[str, tuple[list[str], list[int]]] = {}
-    for question_id, pk in known.items():
-        response = responses[question_id]
-        by_response.setdefault(repr(response), (response, []))[1].append(pk)
-    for response, pks in by_response.values():
-        MistakeBook.objects.filter(pk__in=pks).update(
-            wrong_count=F("wrong_count") + 1, resolved=False, updated_at=now, last_response=response
-        )
+    responses = dict(wrong)  # one row per question (a statement may not touch a row twice)
+    field = MistakeBook._meta.get_field("last_response")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params: list[Any] = []
+    for question_id, response in responses.items():
+        params += [user_id, question_id, field.get_db_prep_save(response, connection), 1, False, now, now]
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(responses))
+    with connection.cursor() as cursor:
+        cursor.execute(_MISTAKES_UPSERT_SQL.format(rows=rows), params)
 
 
 SCORED_FIELDS = ("status", "submitted_at", "auto_submitted", "score", "pending_grading", "passed")
 
 
-def _finish_score(attempt: Attempt, graded: tuple[Decimal, int] | None = None) -> None:
+def _finish_score(
+    attempt: Attempt, graded: tuple[Decimal, int] | None = None, *, also: Sequence[str] = ()
+) -> None:
     """Total the graded answers (``graded``: the total and the number still waiting for a grader, if the
-    caller has them already); the pass is decided once nothing waits for a grader. Saves (and seals)."""
+    caller has them already); the pass is decided once nothing waits for a grader. Saves (and seals) the
+    score fields and ``also``."""
     if graded is None:
         scores = list(Answer.objects.filter(attempt_id=attempt.pk).values_list("score", flat=True))
         graded = (
@@ -309,7 +403,7 @@ def _finish_score(attempt: Attempt, graded: tuple[Decimal, int] | None = None) -
         )
     attempt.score, attempt.pending_grading = graded
     attempt.passed = None if attempt.pending_grading else rules.passed(attempt.score, attempt.exam.pass_score)
-    attempt.save(update_fields=SCORED_FIELDS)
+    attempt.save(update_fields=[*SCORED_FIELDS, *also])
     if attempt.passed and attempt.member_id:
         member_id, exam_id = attempt.member_id, attempt.exam_id
         transaction.on_commit(lambda: _award_pass(member_id, exam_id))
@@ -335,7 +429,9 @@ def _submit_locked(attempt: Attempt, *, at: dt.datetime, auto: bool, actor: Any)
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = at
     attempt.auto_submitted = auto
-    _finish_score(attempt, _grade_answers(attempt))
+    total, pending, wrong = _grade_answers(attempt)
+    attempt.mistakes_pending = bool(wrong)
+    _finish_score(attempt, (total, pending), also=("mistakes_pending",))
     audit.record(
         actor=actor,
         action="exams.attempt.submit",
@@ -343,6 +439,8 @@ def _submit_locked(attempt: Attempt, *, at: dt.datetime, auto: bool, actor: Any)
         org_path=attempt.exam.org.path,
         changes={"score": str(attempt.score), "auto": auto},
     )
+    if wrong:  # the 错题本 is filed after the commit, in its own short transaction
+        _file_mistakes_after_commit(attempt.pk, attempt.user_id, wrong)
 
 
 @transaction.atomic
@@ -350,11 +448,14 @@ def attempt_submit(*, actor: Any, attempt_id: int, items: Sequence[dict[str, Any
     """Hand in the actor's attempt (with any last answers in ``items``, applied as by ``answers_save``).
     Idempotent: a submitted attempt is returned as it is. After the deadline plus grace the attempt is
     submitted with the deadline as finish time (as the automatic submission would) and late answers are
-    ignored. Objective answers are graded at once; short answers wait for the grading queue.
-    Audit: exams.attempt.submit."""
+    ignored. Objective answers are graded at once; short answers wait for the grading queue. The wrong
+    objective answers go into the 错题本 right after the commit, in their own transaction (a submit sent
+    again files them if that did not happen). Audit: exams.attempt.submit."""
     now = timezone.now()
     attempt = _own_locked(actor, attempt_id, related=("exam", "exam__org"))
     if attempt.status == AttemptStatus.SUBMITTED:
+        if attempt.mistakes_pending:
+            _file_mistakes_after_commit(attempt.pk, attempt.user_id)
         return attempt
     attempt.user = actor  # locked as the actor's own: the audit entry names them without another query
     if _accepting(attempt, now):

@@ -164,3 +164,14 @@ def test_organiser_lists_each_takers_best_attempt_in_pages(client, world, ex):
     sign_in(client, world.officer)
     body = client.get(f"/api/v1/exams/exams/{ex.exam.pk}/attempts/").json()
     assert body["count"] == 1 and body["results"][0]["name"] == "党员甲"
+
+
+def test_a_malformed_submit_body_is_refused_and_submits_nothing(client, world, ex):
+    sign_in(client, world.member_user)
+    state = _start(client, ex)
+    url = f"/api/v1/exams/attempts/{state['id']}/submit/"
+    for body in ({"answers": None}, [], {"answers": [{"question": "x"}]}):
+        assert client.post(url, body, content_type="application/json").status_code == 400
+    assert Attempt.objects.get(pk=state["id"]).status == "open"
+    r = client.post(url, {"answers": []}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "submitted"

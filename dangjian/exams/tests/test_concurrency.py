@@ -109,3 +109,49 @@ def test_two_simultaneous_starts_make_one_open_attempt(world, ex):
         t.join(timeout=60)
     assert len(set(results)) == 1, results
     assert Attempt.objects.filter(exam=ex.exam, user=world.member_user).count() == 1
+
+
+def test_two_simultaneous_filings_of_one_submission_file_it_once(world, ex):
+    from unittest import mock
+
+    from dangjian.exams.models import MistakeBook
+    from dangjian.exams.services import taking
+
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    with mock.patch.object(taking, "_file_mistakes_after_commit"):  # the process died after the commit
+        services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk)  # all blank: wrong
+    assert Attempt.objects.get(pk=attempt.pk).mistakes_pending
+    barrier = threading.Barrier(2)
+    results: list[Any] = []
+
+    def file() -> None:
+        try:
+            barrier.wait(timeout=30)
+            results.append(taking._file_mistakes(attempt.pk, world.member_user.pk))
+        except BaseException as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=file) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results) == [False, True], results
+    counts = list(MistakeBook.objects.filter(user=world.member_user).values_list("wrong_count", flat=True))
+    assert counts and set(counts) == {1}
+    assert not Attempt.objects.get(pk=attempt.pk).mistakes_pending
+
+
+def test_the_filing_after_a_real_commit_leaves_the_connection_committing_synchronously(world, ex):
+    from dangjian.exams.models import MistakeBook
+
+    attempt = services.attempt_start(actor=world.member_user, exam=ex.exam)
+    services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk)  # all blank: filed on commit
+    assert not Attempt.objects.get(pk=attempt.pk).mistakes_pending
+    assert MistakeBook.objects.filter(user=world.member_user).count() == 4  # the objective questions
+    if connection.vendor == "postgresql":  # the filing's quick commit was its own transaction's only
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"

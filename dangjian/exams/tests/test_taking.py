@@ -60,7 +60,8 @@ def test_submit_grades_objective_answers_and_queues_the_short_answer(
     items = [{"question": kinds[k], "response": RIGHT[k], "seq": 1} for k in kinds]
     items[1]["response"] = ["A", "B"]  # multiple choice half right: wrong
     items[3]["response"] = ["为 人民服务"]  # spacing tolerated (half-width)
-    attempt = services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk, items=items)
+    with django_capture_on_commit_callbacks(execute=True):  # the 错题本 is filed after the commit
+        attempt = services.attempt_submit(actor=world.member_user, attempt_id=attempt.pk, items=items)
     assert attempt.status == "submitted"
     assert attempt.score == Decimal("60") and attempt.pending_grading == 1 and attempt.passed is None
     assert MistakeBook.objects.filter(user=world.member_user, question_id=kinds["multiple"]).exists()
@@ -273,12 +274,15 @@ def test_the_periodic_task_submits_overdue_attempts(world, ex):
     )
 
 
-def test_wrong_answers_are_counted_again_and_reopened_in_the_mistake_book(world, ex):
+def test_wrong_answers_are_counted_again_and_reopened_in_the_mistake_book(
+    world, ex, django_capture_on_commit_callbacks
+):
     kinds = _by_kind(ex)
     wrong_single = next(x for x in ("A", "B", "C", "D") if [x] != RIGHT["single"])
     first = services.attempt_start(actor=world.member_user, exam=ex.exam)
     items = [{"question": kinds["single"], "response": [wrong_single], "seq": 1}]
-    services.attempt_submit(actor=world.member_user, attempt_id=first.pk, items=items)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attempt_submit(actor=world.member_user, attempt_id=first.pk, items=items)
     book = MistakeBook.objects.get(user=world.member_user, question_id=kinds["single"])
     assert book.wrong_count == 1 and book.last_response == [wrong_single]
     # Blank objective answers are wrong too: every objective question of the paper is in the book.
@@ -289,7 +293,8 @@ def test_wrong_answers_are_counted_again_and_reopened_in_the_mistake_book(world,
     MistakeBook.objects.filter(pk=book.pk).update(resolved=True)
 
     second = services.attempt_start(actor=world.member_user, exam=ex.exam)
-    services.attempt_submit(actor=world.member_user, attempt_id=second.pk)  # all blank
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attempt_submit(actor=world.member_user, attempt_id=second.pk)  # all blank
     book.refresh_from_db()
     assert book.wrong_count == 2 and book.resolved is False and book.last_response == []
     assert MistakeBook.objects.filter(user=world.member_user).count() == len(objective)
@@ -329,10 +334,13 @@ def test_a_blank_short_answer_scores_zero_and_the_pass_is_decided_at_once(world,
     assert attempt.score == Decimal("60") and attempt.pending_grading == 0 and attempt.passed is True
 
 
-def test_a_second_wrong_submit_keeps_each_questions_own_last_response(world, ex):
+def test_a_second_wrong_submit_keeps_each_questions_own_last_response(
+    world, ex, django_capture_on_commit_callbacks
+):
     kinds = _by_kind(ex)
     first = services.attempt_start(actor=world.member_user, exam=ex.exam)
-    services.attempt_submit(actor=world.member_user, attempt_id=first.pk)  # all blank: every one wrong
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attempt_submit(actor=world.member_user, attempt_id=first.pk)  # all blank: every one wrong
     books = {b.question_id: b for b in MistakeBook.objects.filter(user=world.member_user)}
     second = services.attempt_start(actor=world.member_user, exam=ex.exam)
     items = [
@@ -341,7 +349,8 @@ def test_a_second_wrong_submit_keeps_each_questions_own_last_response(world, ex)
         {"question": kinds["judge"], "response": ["false"], "seq": 1},
         {"question": kinds["blank"], "response": RIGHT["blank"], "seq": 1},  # right this time
     ]
-    services.attempt_submit(actor=world.member_user, attempt_id=second.pk, items=items)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attempt_submit(actor=world.member_user, attempt_id=second.pk, items=items)
     after = {
         b.question_id: (b.wrong_count, b.last_response)
         for b in MistakeBook.objects.filter(user=world.member_user)
