@@ -102,10 +102,14 @@ def token_beat(request: HttpRequest) -> HttpResponse | None:
     cost a beat more CPU than its database work (docs/studytime-heartbeat.md). The same token check
     (``HeartbeatTokenAuthentication``, the parent's checks unchanged), the same body check, the same service
     and the same answer as the view's."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # a malformed header: the view answers it as Django does
+        return None
     if (
         request.content_type != "application/json"
         or (request.content_params or {}).get("charset", "utf-8").lower() not in ("utf-8", "utf8")
-        or int(request.META.get("CONTENT_LENGTH") or 0) > _EARLY_MAX_BYTES
+        or length > _EARLY_MAX_BYTES
     ):
         return None
     try:  # as DRF's JSON parser reads it: UTF-8, no NaN or Infinity

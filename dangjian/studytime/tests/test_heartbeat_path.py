@@ -311,7 +311,7 @@ class TestEarlyAnswer:
     @pytest.mark.parametrize(
         "case",
         ["revoked", "admin", "no_member", "unknown_content", "bad_state", "not_json", "nan", "form", "latin1",
-         "bearer"],
+         "bearer", "bad_length"],
     )  # fmt: skip
     def test_anything_else_goes_on_to_the_view(self, world: SimpleNamespace, case: str) -> None:
         user = world.member_user if case != "no_member" else make_user("nomember")
@@ -334,6 +334,8 @@ class TestEarlyAnswer:
         request = self._request(key, body, kinds.get(case, "application/json"))
         if case == "bearer":
             request.META["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        if case == "bad_length":
+            request.META["CONTENT_LENGTH"] = "abc"
         answer = HeartbeatMiddleware(lambda r: passed.append(r) or "the view's answer")(request)
         assert answer == "the view's answer" and passed == [request]
         assert not StudyDay.objects.filter(member=world.member).exists()
